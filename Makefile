@@ -1,0 +1,119 @@
+# tracepkt: one build for every tool. `make help` lists the targets.
+#
+# Each tool <t> is bpf/<t>.bpf.c (kernel side, optional), bpf/<t>.h (structs
+# shared with user space) and <t>/*.c (user space). Tools are found by their
+# <t>/main.c, so a new tool needs no edit here unless it links more libraries.
+
+VERSION     ?= 0.1.0
+PREFIX      ?= /usr/local
+DESTDIR     ?=
+BUILD       ?= build
+CC          ?= cc
+CLANG       ?= clang
+BPFTOOL     ?= bpftool
+VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
+ARCH        := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/' -e 's/ppc64le/powerpc/' -e 's/s390x/s390/')
+MULTIARCH   := $(shell $(CC) -print-multiarch 2>/dev/null)
+
+CFLAGS      ?= -O2 -g
+CFLAGS      += -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE -DTRACEPKT_VERSION='"$(VERSION)"'
+CPPFLAGS    += -I$(BUILD) -Ibpf -Ilib
+LDLIBS      += -lbpf -lelf -lz
+BPF_CFLAGS  := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Wextra -Werror \
+               -Wno-unused-parameter -Ivmlinux -Ibpf \
+               $(if $(MULTIARCH),-idirafter /usr/include/$(MULTIARCH))
+
+TOOLS       := $(patsubst %/main.c,%,$(wildcard */main.c))
+BPF_SRCS    := $(wildcard bpf/*.bpf.c)
+BPF_OBJS    := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
+SKELS       := $(patsubst bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
+LIB_SRCS    := $(wildcard lib/*.c)
+LIB_OBJS    := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRCS))
+UNIT_SRCS   := $(wildcard tests/unit/*.c)
+UNIT_BINS   := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
+PROGS       := $(addprefix $(BUILD)/,$(TOOLS))
+
+# progdump compiles pcap filters.
+$(BUILD)/progdump: LDLIBS += -lpcap
+
+.PHONY: all check check-unit check-integration check-matrix demo install uninstall bench clean help
+.DELETE_ON_ERROR:
+.SECONDARY:
+
+all: $(PROGS)
+
+help:
+	@echo "make [all]          build $(TOOLS) into $(BUILD)/"
+	@echo "make check          unit and integration tests (as root), TAP via prove"
+	@echo "make check-unit     unit tests only (no root needed)"
+	@echo "make check-matrix   integration tests on other kernels under qemu"
+	@echo "make demo           run tracepkt on a demo topology"
+	@echo "make install        install into DESTDIR/PREFIX (default $(PREFIX))"
+	@echo "make bench          benchmarks; writes bench/RESULTS.md"
+	@echo "make clean          remove $(BUILD)/ and vmlinux/vmlinux.h"
+
+vmlinux/vmlinux.h: | vmlinux
+	@test -r $(VMLINUX_BTF) || { echo "no BTF at $(VMLINUX_BTF); set VMLINUX_BTF=" >&2; exit 1; }
+	$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > $@.tmp && mv $@.tmp $@
+
+vmlinux $(BUILD) $(BUILD)/bpf $(BUILD)/tests:
+	mkdir -p $@
+
+$(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c vmlinux/vmlinux.h $(wildcard bpf/*.h) | $(BUILD)/bpf
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/%.skel.h: $(BUILD)/bpf/%.bpf.o
+	$(BPFTOOL) gen skeleton $< name $*_bpf > $@.tmp && mv $@.tmp $@
+
+# Every object waits for every skeleton: simple, and the BPF side is small.
+$(BUILD)/obj/%.o: %.c $(SKELS) $(wildcard lib/*.h bpf/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -I$(<D) -c $< -o $@
+
+$(BUILD)/obj/libtpk.a: $(LIB_OBJS)
+	$(AR) rcs $@ $^
+
+# Objects of tool $(1); with or without its main.c.
+tool_objs = $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard $(1)/*.c))
+tool_lib_objs = $(filter-out %/main.o,$(call tool_objs,$(1)))
+unit_tool = $(firstword $(subst _, ,$(1)))
+
+.SECONDEXPANSION:
+$(PROGS): $(BUILD)/%: $$(call tool_objs,$$*) $(BUILD)/obj/libtpk.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# A unit test tests/unit/<t>_x.c links the objects of tool <t> except main.
+$(UNIT_BINS): $(BUILD)/tests/%: tests/unit/%.c \
+		$$(call tool_lib_objs,$$(call unit_tool,$$*)) $(BUILD)/obj/libtpk.a | $(BUILD)/tests
+	$(CC) $(CPPFLAGS) $(CFLAGS) -Itests/unit -I$(call unit_tool,$*) -o $@ $^ $(LDLIBS) -lpcap
+
+check-unit: $(UNIT_BINS)
+	prove --exec '' $(UNIT_BINS)
+
+# Integration tests need root; they find the tools through TPK_BUILD.
+check: all $(UNIT_BINS)
+	TPK_BUILD=$(abspath $(BUILD)) prove $(PROVE_FLAGS) --exec '' $(UNIT_BINS) tests/integration/*.t
+
+check-integration: all
+	TPK_BUILD=$(abspath $(BUILD)) prove $(PROVE_FLAGS) --exec '' tests/integration/*.t
+
+check-matrix: all
+	tests/vm/matrix
+
+demo: all
+	netns-fixtures/demo $(BUILD)/tracepkt
+
+bench: all
+	bench/run
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/lib/tracepkt/bpf
+	install -m 0755 $(PROGS) $(DESTDIR)$(PREFIX)/sbin/
+	install -m 0644 $(BPF_OBJS) $(DESTDIR)$(PREFIX)/lib/tracepkt/bpf/
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR)$(PREFIX)/sbin/,$(TOOLS))
+	rm -rf $(DESTDIR)$(PREFIX)/lib/tracepkt
+
+clean:
+	rm -rf $(BUILD) vmlinux/vmlinux.h

@@ -1,0 +1,305 @@
+// SPDX-License-Identifier: GPL-2.0
+/* tracepkt: follow packets across devices, namespaces and netfilter tables.
+ *
+ * Every probe parses the packet, decides in the kernel whether user space
+ * wants it, and only then reserves a ring-buffer record: a packet that does
+ * not match costs a few reads and nothing else. */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_endian.h>
+
+#include "tracepkt.h"
+
+#define ETH_HLEN		14
+#define IPPROTO_ICMP_		1
+#define IPPROTO_TCP_		6
+#define IPPROTO_UDP_		17
+#define IPPROTO_ICMPV6_		58
+#define ICMP_ECHOREPLY_		0
+#define ICMP_ECHO_		8
+#define ICMPV6_ECHO_REQUEST_	128
+#define ICMPV6_ECHO_REPLY_	129
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* Filters, fixed at load time. */
+const volatile __u8 mode = TPK_MODE_PING;
+const volatile int filter_proto = TPK_PROTO_ECHO;
+const volatile __u8 filter_host_ver;		/* 0: no host filter */
+const volatile __u8 filter_host[16];
+const volatile __u16 filter_port;		/* host order, 0: none */
+const volatile __u64 filter_netns;		/* 0: none */
+const volatile char filter_ifname[TPK_IFNAMSIZ];	/* "": none */
+
+/* Ping mode: user space names the ping process once it has forked it; the
+ * first echo request that process sends tells us its ICMP id (raw sockets
+ * use the pid, ICMP datagram sockets a port the kernel picks). */
+__u32 target_tgid;
+__u32 learned_id;	/* id + 1, 0 while unknown */
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 18);	/* user space may resize */
+} events SEC(".maps");
+
+/* Records the ring buffer had no room for: reported at exit. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} lost SEC(".maps");
+
+/* The packet's headers, as far as we care. */
+struct pkt {
+	__u8 ipver, l4proto, icmp_type, icmp_code;
+	__u16 icmp_id, icmp_seq, sport, dport;
+	__u8 saddr[16], daddr[16];
+};
+
+static __always_inline bool is_echo(const struct pkt *p)
+{
+	if (p->l4proto == IPPROTO_ICMP_ && p->ipver == 4)
+		return p->icmp_type == ICMP_ECHO_ || p->icmp_type == ICMP_ECHOREPLY_;
+	if (p->l4proto == IPPROTO_ICMPV6_ && p->ipver == 6)
+		return p->icmp_type == ICMPV6_ECHO_REQUEST_ || p->icmp_type == ICMPV6_ECHO_REPLY_;
+	return false;
+}
+
+static __always_inline bool is_request(const struct pkt *p)
+{
+	return p->icmp_type == ICMP_ECHO_ || p->icmp_type == ICMPV6_ECHO_REQUEST_;
+}
+
+/* Read the IP and L4 headers from skb->head, as the Python tool does: the
+ * network header offset, or the MAC header plus Ethernet when it is unset. */
+static __always_inline int parse_skb(struct sk_buff *skb, struct pkt *p)
+{
+	unsigned char *head = BPF_CORE_READ(skb, head);
+	__u16 mac = BPF_CORE_READ(skb, mac_header);
+	__u16 net = BPF_CORE_READ(skb, network_header);
+	unsigned char *ip, *l4;
+	__u8 b0;
+
+	if (net == 0 || net == (__u16)~0U) {
+		if (mac == (__u16)~0U)
+			return -1;
+		net = mac + ETH_HLEN;
+	}
+	ip = head + net;
+	if (bpf_probe_read_kernel(&b0, 1, ip))
+		return -1;
+	p->ipver = b0 >> 4;
+	if (p->ipver == 4) {
+		struct iphdr iph;
+
+		if (bpf_probe_read_kernel(&iph, sizeof(iph), ip))
+			return -1;
+		p->l4proto = iph.protocol;
+		__builtin_memcpy(p->saddr, &iph.saddr, 4);
+		__builtin_memcpy(p->daddr, &iph.daddr, 4);
+		l4 = ip + (iph.ihl & 0xf) * 4;
+	} else if (p->ipver == 6) {
+		struct ipv6hdr ip6h;
+
+		if (bpf_probe_read_kernel(&ip6h, sizeof(ip6h), ip))
+			return -1;
+		/* Like the Python tool: no extension headers. */
+		p->l4proto = ip6h.nexthdr;
+		__builtin_memcpy(p->saddr, &ip6h.saddr, 16);
+		__builtin_memcpy(p->daddr, &ip6h.daddr, 16);
+		l4 = ip + sizeof(ip6h);
+	} else {
+		return -1;
+	}
+
+	if (p->l4proto == IPPROTO_ICMP_ || p->l4proto == IPPROTO_ICMPV6_) {
+		struct icmphdr ich;
+
+		if (bpf_probe_read_kernel(&ich, sizeof(ich), l4))
+			return -1;
+		p->icmp_type = ich.type;
+		p->icmp_code = ich.code;
+		p->icmp_id = bpf_ntohs(ich.un.echo.id);
+		p->icmp_seq = bpf_ntohs(ich.un.echo.sequence);
+	} else if (p->l4proto == IPPROTO_TCP_ || p->l4proto == IPPROTO_UDP_) {
+		__be16 ports[2];
+
+		if (bpf_probe_read_kernel(ports, sizeof(ports), l4))
+			return -1;
+		p->sport = bpf_ntohs(ports[0]);
+		p->dport = bpf_ntohs(ports[1]);
+	}
+	return 0;
+}
+
+static __always_inline bool host_match(const __u8 *a)
+{
+	int n = filter_host_ver == 4 ? 4 : 16;
+
+	for (int i = 0; i < 16; i++) {
+		if (i >= n)
+			break;
+		if (a[i] != filter_host[i])
+			return false;
+	}
+	return true;
+}
+
+/* Does user space want this packet? May learn the ping's ICMP id. */
+static __always_inline bool packet_wanted(const struct pkt *p)
+{
+	if (mode == TPK_MODE_PING) {
+		__u32 id;
+
+		if (!is_echo(p))
+			return false;
+		id = learned_id;
+		if (!id) {
+			/* Everything on the local output path up to the device
+			 * queue runs in the sender's context. */
+			if (!is_request(p) || !target_tgid ||
+			    (bpf_get_current_pid_tgid() >> 32) != target_tgid)
+				return false;
+			id = (__u32)p->icmp_id + 1;
+			learned_id = id;
+		}
+		return p->icmp_id + 1 == id;
+	}
+
+	if (filter_proto == TPK_PROTO_ECHO) {
+		if (!is_echo(p))
+			return false;
+	} else if (filter_proto != TPK_PROTO_ANY) {
+		/* "icmp" means ICMPv6 too: what users ask is "the pings". */
+		if (filter_proto == IPPROTO_ICMP_ && p->ipver == 6) {
+			if (p->l4proto != IPPROTO_ICMPV6_)
+				return false;
+		} else if (p->l4proto != filter_proto) {
+			return false;
+		}
+	}
+	if (filter_host_ver) {
+		if (filter_host_ver != p->ipver)
+			return false;
+		if (!host_match(p->saddr) && !host_match(p->daddr))
+			return false;
+	}
+	if (filter_port && p->sport != filter_port && p->dport != filter_port)
+		return false;
+	return true;
+}
+
+static __always_inline bool ifname_match(const char *name)
+{
+	for (int i = 0; i < TPK_IFNAMSIZ; i++) {
+		if (name[i] != filter_ifname[i])
+			return false;
+		if (!name[i])
+			break;
+	}
+	return true;
+}
+
+/* Where the packet is: device name, index and namespace. */
+static __always_inline bool locate(struct net_device *dev, struct tpk_event *e)
+{
+	if (dev) {
+		bpf_probe_read_kernel_str(e->ifname, sizeof(e->ifname), dev->name);
+		e->ifindex = BPF_CORE_READ(dev, ifindex);
+		if (bpf_core_field_exists(dev->nd_net.net))
+			e->netns = BPF_CORE_READ(dev, nd_net.net, ns.inum);
+	}
+	if (filter_netns && e->netns != filter_netns)
+		return false;
+	if (filter_ifname[0] && !ifname_match(e->ifname))
+		return false;
+	return true;
+}
+
+static __always_inline void count_lost(void)
+{
+	__u32 zero = 0;
+	__u64 *n = bpf_map_lookup_elem(&lost, &zero);
+
+	if (n)
+		*n += 1;
+}
+
+/* Reserve a record for a packet user space wants, or NULL. */
+static __always_inline struct tpk_event *event_start(struct sk_buff *skb, struct net_device *dev,
+						     __u8 kind)
+{
+	struct tpk_event *e;
+	struct pkt p = {};
+
+	if (parse_skb(skb, &p) || !packet_wanted(&p))
+		return NULL;
+	if (filter_netns || filter_ifname[0]) {
+		struct tpk_event probe = {};
+
+		if (!locate(dev, &probe))
+			return NULL;
+	}
+
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		count_lost();
+		return NULL;
+	}
+	__builtin_memset(e, 0, sizeof(*e));
+	locate(dev, e);
+	e->ts_ns = bpf_ktime_get_ns();
+	e->skb = (__u64)skb;
+	e->pid = bpf_get_current_pid_tgid() >> 32;
+	e->cpu = bpf_get_smp_processor_id();
+	e->kind = kind;
+	e->ipver = p.ipver;
+	e->l4proto = p.l4proto;
+	e->icmp_type = p.icmp_type;
+	e->icmp_code = p.icmp_code;
+	e->icmp_id = p.icmp_id;
+	e->icmp_seq = p.icmp_seq;
+	e->sport = p.sport;
+	e->dport = p.dport;
+	__builtin_memcpy(e->saddr, p.saddr, 16);
+	__builtin_memcpy(e->daddr, p.daddr, 16);
+	return e;
+}
+
+static __always_inline int on_dev(struct sk_buff *skb, __u8 point)
+{
+	struct tpk_event *e = event_start(skb, BPF_CORE_READ(skb, dev), TPK_EV_DEV);
+
+	if (!e)
+		return 0;
+	e->point = point;
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+/* Each device tracepoint twice: tp_btf where the kernel's BTF describes it,
+ * raw_tp otherwise; user space autoloads one. Neither needs tracefs, which
+ * `ip netns exec` hides. */
+#define DEV_POINT(name, id)						\
+SEC("tp_btf/" #name)							\
+int BPF_PROG(btf_##name, struct sk_buff *skb)				\
+{									\
+	return on_dev(skb, id);						\
+}									\
+SEC("raw_tp/" #name)							\
+int BPF_PROG(raw_##name, struct sk_buff *skb)				\
+{									\
+	return on_dev(skb, id);						\
+}
+
+DEV_POINT(netif_rx, TPK_PT_NETIF_RX)
+DEV_POINT(net_dev_queue, TPK_PT_NET_DEV_QUEUE)
+DEV_POINT(napi_gro_receive_entry, TPK_PT_NAPI_GRO_RECEIVE_ENTRY)
+DEV_POINT(netif_receive_skb_entry, TPK_PT_NETIF_RECEIVE_SKB_ENTRY)
+DEV_POINT(netif_receive_skb, TPK_PT_NETIF_RECEIVE_SKB)
+DEV_POINT(net_dev_start_xmit, TPK_PT_NET_DEV_START_XMIT)
+DEV_POINT(net_dev_xmit, TPK_PT_NET_DEV_XMIT)
+DEV_POINT(netif_rx_entry, TPK_PT_NETIF_RX_ENTRY)

@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Structs shared by bpf/tracepkt.bpf.c and tracepkt/: fixed-width types
+ * only, no kernel headers, so both sides see the same layout. */
+#ifndef TRACEPKT_H
+#define TRACEPKT_H
+
+#ifndef __VMLINUX_H__
+#include <linux/types.h>
+#endif
+
+#define TPK_IFNAMSIZ	16
+#define TPK_TABLESIZ	32	/* XT_TABLE_MAXNAMELEN; nft names are cut there */
+
+enum tpk_event_kind {
+	TPK_EV_DEV = 1,		/* a packet seen at a device tracepoint */
+	TPK_EV_NF = 2,		/* a netfilter table's verdict */
+	TPK_EV_DROP = 3,	/* the packet was freed as dropped */
+};
+
+/* Device tracepoints, in the order of tracepkt/points.c's table. */
+enum tpk_point {
+	TPK_PT_NETIF_RX,
+	TPK_PT_NET_DEV_QUEUE,
+	TPK_PT_NAPI_GRO_RECEIVE_ENTRY,
+	TPK_PT_NETIF_RECEIVE_SKB_ENTRY,
+	TPK_PT_NETIF_RECEIVE_SKB,
+	TPK_PT_NET_DEV_START_XMIT,
+	TPK_PT_NET_DEV_XMIT,
+	TPK_PT_NETIF_RX_ENTRY,
+	TPK_PT_MAX,
+};
+
+/* What the kernel side matches, set in .rodata before load. */
+enum tpk_mode {
+	TPK_MODE_PING = 0,	/* the echo of one ping process, id learned */
+	TPK_MODE_ALL = 1,	/* every packet matching the filters */
+};
+
+/* filter_proto values besides real IP protocol numbers. */
+#define TPK_PROTO_ANY	-1	/* any IP packet */
+#define TPK_PROTO_ECHO	-2	/* ICMP / ICMPv6 echo request and reply only */
+
+enum tpk_nf_backend {
+	TPK_NF_NONE = 0,
+	TPK_NF_FEXIT,
+	TPK_NF_KPROBE,
+	TPK_NF_NFHOOK,
+};
+
+struct tpk_event {
+	__u64 ts_ns;		/* bpf_ktime_get_ns() */
+	__u64 skb;		/* the sk_buff's address: ties events together */
+	__u64 netns;		/* inode of the device's netns, 0 without device */
+	__u32 ifindex;
+	__u32 pid;		/* tgid of the current task, 0 in softirq */
+	__u32 cpu;
+	__s32 verdict;		/* NF: NF_DROP, NF_ACCEPT, ... */
+	__u32 drop_reason;	/* DROP: enum skb_drop_reason value */
+	__u8 kind;		/* enum tpk_event_kind */
+	__u8 point;		/* DEV: enum tpk_point */
+	__u8 hook;		/* NF: NF_INET_* hook number */
+	__u8 nf_backend;	/* NF: enum tpk_nf_backend */
+	__u8 ipver;		/* 4 or 6 */
+	__u8 l4proto;		/* IPPROTO_* */
+	__u8 icmp_type;
+	__u8 icmp_code;
+	__u16 icmp_id;		/* host order */
+	__u16 icmp_seq;		/* host order */
+	__u16 sport;		/* host order, TCP/UDP */
+	__u16 dport;
+	char ifname[TPK_IFNAMSIZ];
+	char table[TPK_TABLESIZ];	/* NF: table name */
+	char chain[TPK_TABLESIZ];	/* NF: nft chain name, when known */
+	__u8 saddr[16];		/* IPv4 in the first 4 bytes */
+	__u8 daddr[16];
+};
+
+#endif

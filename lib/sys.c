@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <linux/magic.h>
+
+#include "sys.h"
+#include "util.h"
+
+uint64_t tpk_netns_self_inode(void)
+{
+	struct stat st;
+
+	if (stat("/proc/self/ns/net", &st))
+		return 0;
+	return st.st_ino;
+}
+
+int tpk_netns_resolve(const char *s, uint64_t *inode)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	if (!s || !*s)
+		return -EINVAL;
+	if (!tpk_parse_u64(s, 1, UINT64_MAX, (uint64_t *)inode))
+		return 0;
+	if (strchr(s, '/') || strlen(s) > NAME_MAX)
+		return -EINVAL;
+	snprintf(path, sizeof(path), "/run/netns/%s", s);
+	if (stat(path, &st))
+		return -ENOENT;
+	*inode = st.st_ino;
+	return 0;
+}
+
+int tpk_ifindex(const char *dev)
+{
+	unsigned int idx;
+
+	if (!dev || !*dev || strlen(dev) >= IF_NAMESIZE) {
+		tpk_err("invalid device name '%s'", dev ? dev : "");
+		return -EINVAL;
+	}
+	idx = if_nametoindex(dev);
+	if (!idx) {
+		tpk_err("no such device '%s'", dev);
+		return -ENODEV;
+	}
+	return idx;
+}
+
+static int is_bpffs(const char *path)
+{
+	struct statfs fs;
+
+	return !statfs(path, &fs) && fs.f_type == BPF_FS_MAGIC;
+}
+
+int tpk_bpffs_ensure(void)
+{
+	if (is_bpffs(TPK_BPFFS))
+		return 0;
+	if (mount("bpf", TPK_BPFFS, "bpf", 0, "mode=0700")) {
+		int err = -errno;
+
+		tpk_err_errno(err, "cannot mount bpffs at %s", TPK_BPFFS);
+		return err;
+	}
+	return 0;
+}
+
+int tpk_mkdir_p(const char *path)
+{
+	char buf[PATH_MAX];
+	char *p;
+
+	if (strlen(path) >= sizeof(buf))
+		return -ENAMETOOLONG;
+	strcpy(buf, path);
+	for (p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0700) && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	if (mkdir(buf, 0700) && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+static int module_present(const char *module)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "/sys/module/%s", module);
+	return access(path, F_OK) == 0;
+}
+
+int tpk_modprobe(const char *module)
+{
+	pid_t pid;
+	int status;
+
+	if (module_present(module))
+		return 0;
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR);
+
+		if (null >= 0) {
+			dup2(null, STDOUT_FILENO);
+			dup2(null, STDERR_FILENO);
+		}
+		execlp("modprobe", "modprobe", "-q", module, (char *)NULL);
+		_exit(127);
+	}
+	if (waitpid(pid, &status, 0) < 0)
+		return -errno;
+	return module_present(module) ? 0 : -ENOENT;
+}

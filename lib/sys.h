@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Network namespaces, interfaces and bpffs, as the tools see them. */
+#ifndef TPK_SYS_H
+#define TPK_SYS_H
+
+#include <stdint.h>
+#include <stddef.h>
+
+#define TPK_BPFFS "/sys/fs/bpf"
+
+/* Inode of the calling thread's network namespace, 0 on error. */
+uint64_t tpk_netns_self_inode(void);
+/* Inode of a network namespace given as a number or an `ip netns` name.
+ * 0 or -ENOENT / -EINVAL. */
+int tpk_netns_resolve(const char *s, uint64_t *inode);
+/* if_nametoindex with a one-line error; -ENODEV when absent. */
+int tpk_ifindex(const char *dev);
+/* Make sure a bpffs is mounted at /sys/fs/bpf. `ip netns exec` remounts
+ * /sys without it, and pins must outlive the command, so mount one there
+ * if needed. 0 or -errno. */
+int tpk_bpffs_ensure(void);
+/* mkdir -p below bpffs, mode 0700. */
+int tpk_mkdir_p(const char *path);
+/* Load a kernel module if it is not loaded yet (modprobe), quietly. 0 when
+ * it is there afterwards (or built in). */
+int tpk_modprobe(const char *module);
+
+#endif

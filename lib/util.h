@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Small things every tool needs: error lines, libbpf logging, signals,
+ * strict number parsing. */
+#ifndef TPK_UTIL_H
+#define TPK_UTIL_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Exit codes shared by the tools (ping's own status passes through tracepkt). */
+enum {
+	TPK_EXIT_OK = 0,
+	TPK_EXIT_FAIL = 1,	/* runtime failure: load, attach, kernel said no */
+	TPK_EXIT_USAGE = 2,	/* bad command line or input */
+};
+
+/* Program name used as the prefix of every error line. */
+extern const char *tpk_progname;
+
+/* "PROG: message\n" on stderr. */
+void tpk_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "PROG: message: strerror(err)\n"; err may be negative (libbpf style). */
+void tpk_err_errno(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Route libbpf's messages to stderr only with verbose, keep warnings otherwise
+ * silent: a user wants one clear line, not the verifier log. */
+void tpk_libbpf_setup(bool verbose);
+
+/* SIGINT/SIGTERM/SIGHUP set *flag; SIGPIPE ignored so a closed pipe ends
+ * output with EPIPE instead of killing the tool mid-cleanup. */
+void tpk_signals_setup(volatile sig_atomic_t *flag);
+
+/* Strict decimal parse of the whole string into [min, max]. 0 or -EINVAL/-ERANGE. */
+int tpk_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);
+
+/* Refuse to go on without root, with one line. */
+int tpk_require_root(void);
+
+#endif

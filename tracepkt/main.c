@@ -1,0 +1,433 @@
+// SPDX-License-Identifier: GPL-2.0
+/* tracepkt: ping a target and show every interface, network namespace and
+ * netfilter table its echo request and reply cross, in tracepkt.py's format.
+ * `--all` traces all matching traffic instead. */
+#include <argp.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <unistd.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
+#include "addr.h"
+#include "sys.h"
+#include "util.h"
+#include "format.h"
+#include "ping.h"
+#include "points.h"
+#include "tracepkt.skel.h"
+
+#define DEFAULT_TARGET "127.0.0.1"
+
+static struct env {
+	const char *target;
+	bool all;
+	uint64_t count;		/* 0: unlimited */
+	bool json;
+	bool timestamp;
+	bool verbose;
+	int proto;		/* TPK_PROTO_* or IP protocol */
+	bool proto_set;
+	struct tpk_addr host;
+	bool host_set;
+	uint16_t port;
+	uint64_t netns;
+	const char *ifname;
+	uint64_t ringbuf_size;
+	unsigned int wait_s;
+	bool points[TPK_PT_MAX];
+	bool points_set;
+} env = {
+	.proto = TPK_PROTO_ECHO,
+	.ringbuf_size = 1 << 18,
+};
+
+const char *argp_program_version = "tracepkt " TRACEPKT_VERSION;
+const char *argp_program_bug_address = "the project's issue tracker";
+
+static const char doc[] =
+"Follow a ping, or all matching packets, across interfaces, network namespaces\n"
+"and netfilter tables. Output is tracepkt.py's, line for line.\n"
+"\n"
+"Examples:\n"
+"  tracepkt                      # ping 127.0.0.1 and trace it\n"
+"  tracepkt 198.18.0.2           # ping a container, show every hop\n"
+"  tracepkt 2001:db8::2          # the same over IPv6\n"
+"  tracepkt --all --count 10     # the next 10 events of any ping on the host\n"
+"  tracepkt --all --proto udp --port 53 --json\n"
+"  ip netns exec ctr tracepkt 198.18.0.1\n"
+"\n"
+"Exit status: ping's own status with a TARGET; 0 with --all; 1 when tracing\n"
+"could not start; 2 on a bad command line.\n"
+"\n"
+"Options:";
+
+enum {
+	OPT_POINTS = 0x100,
+	OPT_RINGBUF,
+	OPT_JSON,
+};
+
+static const struct argp_option options[] = {
+	{ "all", 'a', NULL, 0, "Trace all matching packets on the host, run no ping", 0 },
+	{ "count", 'c', "N", 0, "Stop after N printed events", 0 },
+	{ "proto", 'p', "PROTO", 0, "With --all: icmp (echo only, default), tcp, udp, any, or a number", 0 },
+	{ "host", 'H', "ADDR", 0, "With --all: only packets from or to ADDR", 0 },
+	{ "port", 'P', "PORT", 0, "With --all: only TCP/UDP packets from or to PORT", 0 },
+	{ "netns", 'n', "INODE|NAME", 0, "Only events in this network namespace (inode, or ip netns name)", 0 },
+	{ "ifname", 'i', "NAME", 0, "Only events on this interface name", 0 },
+	{ "points", OPT_POINTS, "LIST", 0,
+	  "Device tracepoints: +NAME adds, -NAME removes, bare NAMEs replace the four defaults; "
+	  "'help' lists them", 0 },
+	{ "json", OPT_JSON, NULL, 0, "One JSON object per event, every field", 0 },
+	{ "timestamp", 'T', NULL, 0, "Prefix lines with seconds since the first event", 0 },
+	{ "ringbuf-size", OPT_RINGBUF, "BYTES", 0, "Ring buffer size (power of two, K/M suffix; default 256K)", 0 },
+	{ "wait", 'W', "SEC", 0, "Passed to ping -W: seconds to wait for the reply", 0 },
+	{ "verbose", 'v', NULL, 0, "Show libbpf's messages", 0 },
+	{ 0 },
+};
+
+static uint64_t parse_size(struct argp_state *state, const char *arg)
+{
+	char buf[32];
+	size_t len = strlen(arg);
+	uint64_t v, mult = 1;
+
+	if (!len || len >= sizeof(buf))
+		argp_failure(state, TPK_EXIT_USAGE, 0, "invalid size '%s'", arg);
+	strcpy(buf, arg);
+	switch (buf[len - 1]) {
+	case 'k': case 'K': mult = 1 << 10; buf[len - 1] = '\0'; break;
+	case 'm': case 'M': mult = 1 << 20; buf[len - 1] = '\0'; break;
+	}
+	if (tpk_parse_u64(buf, 1, 1 << 20, &v) || (v * mult) & (v * mult - 1) ||
+	    v * mult < 4096 || v * mult > (1u << 30))
+		argp_failure(state, TPK_EXIT_USAGE, 0,
+			     "invalid ring buffer size '%s' (a power of two from 4K to 1G)", arg);
+	return v * mult;
+}
+
+static void list_points(void)
+{
+	printf("Device tracepoints (* = default):\n");
+	for (int i = 0; i < TPK_PT_MAX; i++)
+		printf("  %c %s\n", tpk_points[i].dflt ? '*' : ' ', tpk_points[i].name);
+	exit(0);
+}
+
+static error_t parse_opt(int key, char *arg, struct argp_state *state)
+{
+	uint64_t v;
+	const char *bad;
+	int err;
+
+	switch (key) {
+	case 'a':
+		env.all = true;
+		break;
+	case 'c':
+		if (tpk_parse_u64(arg, 1, UINT64_MAX, &env.count))
+			argp_failure(state, TPK_EXIT_USAGE, 0, "invalid count '%s' (a number from 1)", arg);
+		break;
+	case 'p':
+		if (tpk_proto_parse(arg, &env.proto))
+			argp_failure(state, TPK_EXIT_USAGE, 0, "invalid protocol '%s'", arg);
+		if (env.proto == IPPROTO_ICMP || env.proto == IPPROTO_ICMPV6)
+			env.proto = TPK_PROTO_ECHO;
+		env.proto_set = true;
+		break;
+	case 'H':
+		if (tpk_addr_parse(arg, &env.host))
+			argp_failure(state, TPK_EXIT_USAGE, 0, "invalid address '%s'", arg);
+		env.host_set = true;
+		break;
+	case 'P':
+		if (tpk_parse_u64(arg, 1, 65535, &v))
+			argp_failure(state, TPK_EXIT_USAGE, 0, "invalid port '%s' (1-65535)", arg);
+		env.port = v;
+		break;
+	case 'n':
+		err = tpk_netns_resolve(arg, &env.netns);
+		if (err)
+			argp_failure(state, TPK_EXIT_USAGE, 0, "no such network namespace '%s'", arg);
+		break;
+	case 'i':
+		if (!*arg || strlen(arg) >= TPK_IFNAMSIZ)
+			argp_failure(state, TPK_EXIT_USAGE, 0, "invalid interface name '%s'", arg);
+		env.ifname = arg;
+		break;
+	case OPT_POINTS:
+		if (!strcmp(arg, "help"))
+			list_points();
+		if (!env.points_set)
+			tpk_points_default(env.points);
+		if (tpk_points_parse(arg, env.points, &bad))
+			argp_failure(state, TPK_EXIT_USAGE, 0,
+				     "unknown tracepoint '%s' (--points help lists them)", bad);
+		env.points_set = true;
+		break;
+	case OPT_JSON:
+		env.json = true;
+		break;
+	case 'T':
+		env.timestamp = true;
+		break;
+	case OPT_RINGBUF:
+		env.ringbuf_size = parse_size(state, arg);
+		break;
+	case 'W':
+		if (tpk_parse_u64(arg, 1, 3600, &v))
+			argp_failure(state, TPK_EXIT_USAGE, 0, "invalid wait '%s' (1-3600 seconds)", arg);
+		env.wait_s = v;
+		break;
+	case 'v':
+		env.verbose = true;
+		break;
+	case ARGP_KEY_ARG:
+		if (state->arg_num >= 1)
+			argp_failure(state, TPK_EXIT_USAGE, 0, "too many arguments: '%s'", arg);
+		if (tpk_addr_parse(arg, &(struct tpk_addr){ 0 }))
+			argp_failure(state, TPK_EXIT_USAGE, 0,
+				     "invalid target '%s' (an IPv4 or IPv6 address)", arg);
+		env.target = arg;
+		break;
+	case ARGP_KEY_END:
+		if (env.all && env.target)
+			argp_failure(state, TPK_EXIT_USAGE, 0,
+				     "--all traces every packet: give no TARGET (use --host)");
+		if (!env.all && (env.proto_set || env.host_set || env.port))
+			argp_failure(state, TPK_EXIT_USAGE, 0, "--proto, --host and --port go with --all");
+		if (env.port && env.proto != IPPROTO_TCP && env.proto != IPPROTO_UDP &&
+		    env.proto != TPK_PROTO_ANY)
+			argp_failure(state, TPK_EXIT_USAGE, 0, "--port needs --proto tcp, udp or any");
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+/* State the ring-buffer callback needs. */
+struct run {
+	struct tpk_fmt_opts fmt;
+	uint64_t printed;
+	bool done;
+	char line[1024];
+};
+
+static int on_event(void *ctx, void *data, size_t size)
+{
+	struct run *r = ctx;
+	const struct tpk_event *e = data;
+
+	if (size < sizeof(*e) || r->done)
+		return 0;
+	if (env.json)
+		tpk_fmt_json(r->line, sizeof(r->line), e, &r->fmt);
+	else
+		tpk_fmt_line(r->line, sizeof(r->line), e, &r->fmt);
+	puts(r->line);
+	if (env.count && ++r->printed >= env.count)
+		r->done = true;
+	return 0;
+}
+
+/* tp_btf when the kernel's BTF describes the tracepoint, else raw_tp. */
+static int select_points(struct tracepkt_bpf *skel, const struct btf *vmlinux)
+{
+	struct bpf_program *btf_prog, *raw_prog;
+	char name[128];
+	int on = 0;
+
+	for (int i = 0; i < TPK_PT_MAX; i++) {
+		bool have;
+
+		snprintf(name, sizeof(name), "btf_%s", tpk_points[i].name);
+		btf_prog = bpf_object__find_program_by_name(skel->obj, name);
+		snprintf(name, sizeof(name), "raw_%s", tpk_points[i].name);
+		raw_prog = bpf_object__find_program_by_name(skel->obj, name);
+		if (!btf_prog || !raw_prog)
+			return -ENOENT;
+		snprintf(name, sizeof(name), "btf_trace_%s", tpk_points[i].name);
+		have = vmlinux && btf__find_by_name_kind(vmlinux, name, BTF_KIND_TYPEDEF) > 0;
+		if (env.points[i] && vmlinux && !have) {
+			if (env.points_set && !tpk_points[i].dflt) {
+				tpk_err("tracepoint %s does not exist on this kernel", tpk_points[i].name);
+				return -ENOENT;
+			}
+			if (env.verbose)
+				tpk_err("note: tracepoint %s does not exist on this kernel, skipped",
+					tpk_points[i].name);
+		}
+		bpf_program__set_autoload(btf_prog, env.points[i] && have);
+		/* Without vmlinux BTF nothing tells us; raw_tp will say at attach. */
+		bpf_program__set_autoload(raw_prog, env.points[i] && !vmlinux);
+		on += env.points[i] && (have || !vmlinux);
+	}
+	if (!on) {
+		tpk_err("no device tracepoint selected");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static uint64_t lost_events(struct tracepkt_bpf *skel)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	uint64_t total = 0, *vals;
+	uint32_t zero = 0;
+
+	if (ncpu <= 0)
+		return 0;
+	vals = calloc(ncpu, sizeof(*vals));
+	if (vals && !bpf_map__lookup_elem(skel->maps.lost, &zero, sizeof(zero), vals,
+					  ncpu * sizeof(*vals), 0))
+		for (int i = 0; i < ncpu; i++)
+			total += vals[i];
+	free(vals);
+	return total;
+}
+
+static volatile sig_atomic_t stop;
+
+int main(int argc, char **argv)
+{
+	static const struct argp argp = { options, parse_opt, "[TARGET]", doc, NULL, NULL, NULL };
+	struct tracepkt_bpf *skel = NULL;
+	struct ring_buffer *rb = NULL;
+	struct btf *vmlinux = NULL;
+	struct tpk_ping ping = { .pid = -1, .pidfd = -1, .go_fd = -1, .status = -1 };
+	struct run run = { 0 };
+	struct epoll_event ev;
+	int epfd = -1, exit_code = TPK_EXIT_FAIL, err;
+	uint64_t lost;
+
+	tpk_progname = "tracepkt";
+	argp_err_exit_status = TPK_EXIT_USAGE;
+	tpk_points_default(env.points);
+	err = argp_parse(&argp, argc, argv, 0, NULL, NULL);
+	if (err)
+		return TPK_EXIT_USAGE;
+	if (!env.all && !env.target)
+		env.target = DEFAULT_TARGET;
+	if (tpk_require_root())
+		return TPK_EXIT_FAIL;
+	tpk_libbpf_setup(env.verbose);
+	tpk_signals_setup(&stop);
+
+	vmlinux = btf__load_vmlinux_btf();
+	if (!vmlinux && env.verbose)
+		tpk_err("note: no kernel BTF; using raw tracepoints");
+
+	skel = tracepkt_bpf__open();
+	if (!skel) {
+		tpk_err_errno(errno, "cannot open BPF object");
+		goto cleanup;
+	}
+	skel->rodata->mode = env.all ? TPK_MODE_ALL : TPK_MODE_PING;
+	skel->rodata->filter_proto = env.proto;
+	if (env.host_set) {
+		skel->rodata->filter_host_ver = env.host.family == AF_INET ? 4 : 6;
+		memcpy((void *)skel->rodata->filter_host, env.host.bytes, 16);
+	}
+	skel->rodata->filter_port = env.port;
+	skel->rodata->filter_netns = env.netns;
+	if (env.ifname)
+		strncpy((char *)skel->rodata->filter_ifname, env.ifname, TPK_IFNAMSIZ - 1);
+	if (select_points(skel, vmlinux))
+		goto cleanup;
+	err = bpf_map__set_max_entries(skel->maps.events, env.ringbuf_size);
+	if (err) {
+		tpk_err_errno(err, "cannot size the ring buffer");
+		goto cleanup;
+	}
+
+	err = tracepkt_bpf__load(skel);
+	if (err) {
+		tpk_err_errno(err, "cannot load BPF programs (-v shows libbpf's log)");
+		goto cleanup;
+	}
+	err = tracepkt_bpf__attach(skel);
+	if (err) {
+		tpk_err_errno(err, "cannot attach to the tracepoints (-v shows libbpf's log)");
+		goto cleanup;
+	}
+
+	rb = ring_buffer__new(bpf_map__fd(skel->maps.events), on_event, &run, NULL);
+	if (!rb) {
+		tpk_err_errno(errno, "cannot open the ring buffer");
+		goto cleanup;
+	}
+	epfd = epoll_create1(EPOLL_CLOEXEC);
+	ev = (struct epoll_event){ .events = EPOLLIN, .data.u32 = 1 };
+	if (epfd < 0 || epoll_ctl(epfd, EPOLL_CTL_ADD, ring_buffer__epoll_fd(rb), &ev)) {
+		tpk_err_errno(errno, "epoll");
+		goto cleanup;
+	}
+
+	run.fmt.timestamp = env.timestamp;
+	if (!env.json) {
+		tpk_fmt_header(run.line, sizeof(run.line), &run.fmt);
+		puts(run.line);
+		fflush(stdout);
+	}
+
+	if (!env.all) {
+		err = tpk_ping_spawn(&ping, env.target, env.wait_s);
+		if (err) {
+			tpk_err_errno(err, "cannot start ping");
+			goto cleanup;
+		}
+		skel->bss->target_tgid = ping.pid;
+		if (ping.pidfd >= 0) {
+			ev = (struct epoll_event){ .events = EPOLLIN, .data.u32 = 2 };
+			epoll_ctl(epfd, EPOLL_CTL_ADD, ping.pidfd, &ev);
+		}
+		err = tpk_ping_release(&ping);
+		if (err) {
+			tpk_err_errno(err, "cannot start ping");
+			goto cleanup;
+		}
+	}
+
+	exit_code = TPK_EXIT_OK;
+	while (!stop && !run.done) {
+		struct epoll_event evs[2];
+		/* Without a pidfd, poll for ping's exit every 10 ms. */
+		int n = epoll_wait(epfd, evs, 2, env.all || ping.pidfd >= 0 ? -1 : 10);
+
+		if (n < 0 && errno != EINTR) {
+			tpk_err_errno(errno, "epoll_wait");
+			exit_code = TPK_EXIT_FAIL;
+			break;
+		}
+		ring_buffer__consume(rb);
+		fflush(stdout);
+		if (!env.all && tpk_ping_reap(&ping, 0)) {
+			/* The reply was delivered before ping could exit. */
+			ring_buffer__consume(rb);
+			break;
+		}
+	}
+	if (!env.all) {
+		tpk_ping_stop(&ping);
+		exit_code = tpk_ping_exit_code(&ping);
+	}
+	fflush(stdout);
+
+cleanup:
+	if (!env.all && ping.pid > 0)
+		tpk_ping_stop(&ping);
+	if (skel && (lost = lost_events(skel)))
+		tpk_err("%" PRIu64 " events lost: the ring buffer was full (try --ringbuf-size)", lost);
+	if (epfd >= 0)
+		close(epfd);
+	ring_buffer__free(rb);
+	tracepkt_bpf__destroy(skel);
+	btf__free(vmlinux);
+	return exit_code;
+}

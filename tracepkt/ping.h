@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The ping tracepkt runs and follows. */
+#ifndef TRACEPKT_PING_H
+#define TRACEPKT_PING_H
+
+#include <sys/types.h>
+
+struct tpk_ping {
+	pid_t pid;
+	int pidfd;	/* readable once ping has exited; -1 if unsupported */
+	int go_fd;	/* write end of the pipe ping waits on before exec */
+	int status;	/* exit status once reaped, -1 before */
+};
+
+/* Fork `ping -c1 [-W wait] TARGET` held before exec, so the tracer can learn
+ * its pid and arm the kernel side before a packet leaves. ping's stdout is
+ * discarded (the Python tool's README shows only the trace); its errors
+ * stay on stderr. */
+int tpk_ping_spawn(struct tpk_ping *p, const char *target, unsigned int wait_s);
+/* Let ping exec. */
+int tpk_ping_release(struct tpk_ping *p);
+/* Non-blocking reap: 1 when ping has exited (status in p->status). */
+int tpk_ping_reap(struct tpk_ping *p, int block);
+/* Stop a ping still running (Ctrl-C, --count reached) and reap it. */
+void tpk_ping_stop(struct tpk_ping *p);
+/* ping's exit code, as a shell would report it. */
+int tpk_ping_exit_code(const struct tpk_ping *p);
+
+#endif

@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "points.h"
+
+const struct tpk_point_info tpk_points[TPK_PT_MAX] = {
+	[TPK_PT_NETIF_RX]		 = { "netif_rx", true },
+	[TPK_PT_NET_DEV_QUEUE]		 = { "net_dev_queue", true },
+	[TPK_PT_NAPI_GRO_RECEIVE_ENTRY]	 = { "napi_gro_receive_entry", true },
+	[TPK_PT_NETIF_RECEIVE_SKB_ENTRY] = { "netif_receive_skb_entry", true },
+	[TPK_PT_NETIF_RECEIVE_SKB]	 = { "netif_receive_skb", false },
+	[TPK_PT_NET_DEV_START_XMIT]	 = { "net_dev_start_xmit", false },
+	[TPK_PT_NET_DEV_XMIT]		 = { "net_dev_xmit", false },
+	[TPK_PT_NETIF_RX_ENTRY]		 = { "netif_rx_entry", false },
+};
+
+void tpk_points_default(bool enabled[TPK_PT_MAX])
+{
+	for (int i = 0; i < TPK_PT_MAX; i++)
+		enabled[i] = tpk_points[i].dflt;
+}
+
+const char *tpk_point_name(unsigned int point)
+{
+	return point < TPK_PT_MAX ? tpk_points[point].name : "?";
+}
+
+static int point_find(const char *name)
+{
+	for (int i = 0; i < TPK_PT_MAX; i++)
+		if (!strcmp(name, tpk_points[i].name))
+			return i;
+	return -1;
+}
+
+int tpk_points_parse(const char *list, bool enabled[TPK_PT_MAX], const char **bad)
+{
+	static char badbuf[64];
+	bool set[TPK_PT_MAX];
+	bool fresh = false;
+	char buf[512], *tok, *save;
+
+	if (strlen(list) >= sizeof(buf) || !*list) {
+		*bad = list;
+		return -EINVAL;
+	}
+	memcpy(set, enabled, sizeof(set));
+	/* Any bare name means "exactly these", whatever its position. */
+	for (const char *t = list; t; t = strchr(t, ',')) {
+		if (*t == ',')
+			t++;
+		if (*t != '+' && *t != '-')
+			fresh = true;
+	}
+	if (fresh)
+		memset(set, 0, sizeof(set));
+	strcpy(buf, list);
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		char sign = (*tok == '+' || *tok == '-') ? *tok : 0;
+		int i = point_find(sign ? tok + 1 : tok);
+
+		if (i < 0) {
+			snprintf(badbuf, sizeof(badbuf), "%s", tok);
+			*bad = badbuf;
+			return -EINVAL;
+		}
+		set[i] = sign != '-';
+	}
+	memcpy(enabled, set, sizeof(set));
+	return 0;
+}
