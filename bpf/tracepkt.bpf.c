@@ -269,9 +269,9 @@ static __always_inline struct tpk_event *event_start(struct sk_buff *skb, struct
 	return e;
 }
 
-static __always_inline int on_dev(struct sk_buff *skb, __u8 point)
+static __always_inline int on_dev(struct sk_buff *skb, struct net_device *dev, __u8 point)
 {
-	struct tpk_event *e = event_start(skb, BPF_CORE_READ(skb, dev), TPK_EV_DEV);
+	struct tpk_event *e = event_start(skb, dev, TPK_EV_DEV);
 
 	if (!e)
 		return 0;
@@ -287,12 +287,26 @@ static __always_inline int on_dev(struct sk_buff *skb, __u8 point)
 SEC("tp_btf/" #name)							\
 int BPF_PROG(btf_##name, struct sk_buff *skb)				\
 {									\
-	return on_dev(skb, id);						\
+	return on_dev(skb, BPF_CORE_READ(skb, dev), id);		\
 }									\
 SEC("raw_tp/" #name)							\
 int BPF_PROG(raw_##name, struct sk_buff *skb)				\
 {									\
-	return on_dev(skb, id);						\
+	return on_dev(skb, BPF_CORE_READ(skb, dev), id);		\
+}
+
+/* The transmit tracepoints name the device: by then a veth has already
+ * handed the skb to its peer, so skb->dev would be the wrong side. */
+#define XMIT_POINT(name, id, ...)					\
+SEC("tp_btf/" #name)							\
+int BPF_PROG(btf_##name, struct sk_buff *skb, __VA_ARGS__)		\
+{									\
+	return on_dev(skb, dev, id);					\
+}									\
+SEC("raw_tp/" #name)							\
+int BPF_PROG(raw_##name, struct sk_buff *skb, __VA_ARGS__)		\
+{									\
+	return on_dev(skb, dev, id);					\
 }
 
 DEV_POINT(netif_rx, TPK_PT_NETIF_RX)
@@ -300,6 +314,6 @@ DEV_POINT(net_dev_queue, TPK_PT_NET_DEV_QUEUE)
 DEV_POINT(napi_gro_receive_entry, TPK_PT_NAPI_GRO_RECEIVE_ENTRY)
 DEV_POINT(netif_receive_skb_entry, TPK_PT_NETIF_RECEIVE_SKB_ENTRY)
 DEV_POINT(netif_receive_skb, TPK_PT_NETIF_RECEIVE_SKB)
-DEV_POINT(net_dev_start_xmit, TPK_PT_NET_DEV_START_XMIT)
-DEV_POINT(net_dev_xmit, TPK_PT_NET_DEV_XMIT)
+XMIT_POINT(net_dev_start_xmit, TPK_PT_NET_DEV_START_XMIT, struct net_device *dev)
+XMIT_POINT(net_dev_xmit, TPK_PT_NET_DEV_XMIT, int rc, struct net_device *dev)
 DEV_POINT(netif_rx_entry, TPK_PT_NETIF_RX_ENTRY)

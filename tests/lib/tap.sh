@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # Minimal TAP producer for the integration tests, read by `prove`.
-#   tap_plan N | tap_ok DESC CMD... | tap_is GOT WANT DESC | tap_like GOT REGEX DESC
+#   [tap_plan N] | tap_ok DESC CMD... | tap_is GOT WANT DESC | tap_like GOT REGEX DESC
 #   tap_skip DESC REASON | tap_diag MSG | tap_bail MSG | tap_done
 # TPK_BUILD points at the build folder (make check sets it).
 
@@ -10,7 +10,8 @@ TPK_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 TPK_BUILD=${TPK_BUILD:-$TPK_ROOT/build}
 FIXTURES=$TPK_ROOT/netns-fixtures
 
-tap_plan() { echo "1..$1"; }
+TAP_PLANNED=0
+tap_plan() { TAP_PLANNED=1; echo "1..$1"; }
 tap_diag() { local l; while IFS= read -r l; do echo "# $l"; done <<<"$*"; }
 tap_pass() { TAP_N=$((TAP_N + 1)); echo "ok $TAP_N - $1"; }
 tap_fail() { TAP_N=$((TAP_N + 1)); TAP_FAILED=$((TAP_FAILED + 1)); echo "not ok $TAP_N - $1"; }
@@ -65,7 +66,11 @@ tap_like() {
 tap_skip() { TAP_N=$((TAP_N + 1)); echo "ok $TAP_N - $1 # SKIP $2"; }
 tap_bail() { echo "Bail out! $*"; exit 255; }
 tap_skip_all() { echo "1..0 # SKIP $*"; exit 0; }
-tap_done() { [ "$TAP_FAILED" -eq 0 ]; }
+# Without an earlier tap_plan, the plan goes at the end (TAP allows it).
+tap_done() {
+	[ "$TAP_PLANNED" = 1 ] || echo "1..$TAP_N"
+	[ "$TAP_FAILED" -eq 0 ]
+}
 
 tap_require_root() { [ "$(id -u)" = 0 ] || tap_skip_all "needs root"; }
 

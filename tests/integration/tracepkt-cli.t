@@ -1,0 +1,45 @@
+#!/bin/bash
+# tracepkt's command line: every bad input is one line on stderr and a
+# non-zero exit, and nothing is loaded.
+set -uo pipefail
+. "$(dirname "$(readlink -f "$0")")/../lib/tap.sh"
+. "$(dirname "$(readlink -f "$0")")/../lib/tracepkt.sh"
+tap_require_root
+
+
+# bad_input DESC WANT_STDERR_LINE1 ARGS...: exit 2, no stdout, that error.
+bad_input() {
+	local desc=$1 want=$2 out err rc
+	shift 2
+	out=$("$TRACEPKT" "$@" 2>/tmp/tpk-err.$$); rc=$?
+	err=$(head -n1 /tmp/tpk-err.$$)
+	tap_is "$rc" 2 "$desc: exit status 2"
+	tap_is "$err" "$want" "$desc: error line"
+	tap_is "$out" "" "$desc: nothing on stdout"
+}
+trap 'rm -f /tmp/tpk-err.$$' EXIT
+
+bad_input "bad address" "tracepkt: invalid target '198.18.0' (an IPv4 or IPv6 address)" 198.18.0
+bad_input "host name" "tracepkt: invalid target 'localhost' (an IPv4 or IPv6 address)" localhost
+bad_input "unknown option" "$TRACEPKT: unrecognized option '--bogus'" --bogus
+bad_input "too many arguments" "tracepkt: too many arguments: '198.18.0.2'" 198.18.0.1 198.18.0.2
+bad_input "count not a number" "tracepkt: invalid count 'ten' (a number from 1)" --count ten
+bad_input "count zero" "tracepkt: invalid count '0' (a number from 1)" --all --count 0
+bad_input "--proto without --all" "tracepkt: --proto, --host and --port go with --all" --proto udp
+bad_input "ring buffer not a power of two" \
+	"tracepkt: invalid ring buffer size '3000' (a power of two from 4K to 1G)" --ringbuf-size 3000
+bad_input "unknown tracepoint" "tracepkt: unknown tracepoint '+bogus' (--points help lists them)" --points +bogus
+bad_input "unknown netns" "tracepkt: no such network namespace 'tpk-no-such-ns'" --netns tpk-no-such-ns
+
+out=$(setpriv --reuid=65534 --regid=65534 --clear-groups "$TRACEPKT" 127.0.0.1 2>&1); rc=$?
+tap_is "$rc" 1 "not root: exit status 1"
+tap_is "$out" "tracepkt: must run as root (needs CAP_BPF and CAP_NET_ADMIN)" "not root: one line"
+
+tap_like "$("$TRACEPKT" --version)" '^tracepkt [0-9]+\.[0-9]+\.[0-9]+$' "--version"
+help=$("$TRACEPKT" --help)
+tap_like "$help" 'Examples:' "--help has examples"
+tap_like "$(printf '%s\n' "$help" | grep -c -- '--')" '^[0-9]+$' "--help lists options"
+tap_like "$("$TRACEPKT" --points help)" 'net_dev_queue' "--points help lists tracepoints"
+
+tap_is "$(tpk_progs_left)" 0 "no tracepkt program left loaded"
+tap_done

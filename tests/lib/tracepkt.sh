@@ -1,0 +1,49 @@
+# shellcheck shell=bash
+# Helpers for the tracepkt integration tests: the Python tool's own format
+# strings, so expected lines are built exactly as tracepkt.py printed them.
+
+TRACEPKT=$TPK_BUILD/tracepkt
+
+# "%14s %16s %7s %-34s %s" % ('NETWORK NS', 'INTERFACE', 'TYPE', 'ADDRESSES', 'IPTABLES')
+py_header() { printf '%14s %16s %7s %-34s %s\n' 'NETWORK NS' 'INTERFACE' 'TYPE' 'ADDRESSES' 'IPTABLES'; }
+
+# py_line NETNS IFNAME TYPE SADDR DADDR [TABLE HOOK VERDICT]
+# "[%12s] %16s %7s %-34s%s" with " %7s.%-12s:%s" for the iptables part.
+py_line() {
+	local ipt=""
+	[ $# -ge 8 ] && ipt=$(printf ' %7s.%-12s:%s' "$6" "$7" "$8")
+	printf '[%12s] %16s %7s %-34s%s\n' "$1" "$2" "$3" "$4 -> $5" "$ipt"
+}
+
+# echo_trip SRC DST INODE:IFNAME...: the request's lines through those hops,
+# then the reply's back through them in reverse.
+echo_trip() {
+	local src=$1 dst=$2 i
+	shift 2
+	local hops=("$@")
+	for ((i = 0; i < ${#hops[@]}; i++)); do
+		py_line "${hops[i]%%:*}" "${hops[i]#*:}" request "$src" "$dst"
+	done
+	for ((i = ${#hops[@]} - 1; i >= 0; i--)); do
+		py_line "${hops[i]%%:*}" "${hops[i]#*:}" reply "$dst" "$src"
+	done
+}
+
+# The programs tracepkt loads are named after their tracepoints; none may
+# outlive a run.
+tpk_progs_left() { bpftool prog show 2>/dev/null | grep -cE ' name (btf|raw)_(netif|net_dev|napi)| name (nf|fexit|kp|krp)_' ; }
+
+# fixture_up KIND NAME: eval its keys into this shell, tear down on exit.
+TPK_FIXTURES_UP=()
+fixture_up() {
+	local out
+	out=$("$FIXTURES/$1" up "$2") || tap_bail "fixture $1 $2 failed to come up"
+	eval "$out"
+	TPK_FIXTURES_UP+=("$1:$2")
+}
+fixtures_down() {
+	local f
+	for f in "${TPK_FIXTURES_UP[@]}"; do
+		"$FIXTURES/${f%%:*}" down "${f#*:}" >/dev/null 2>&1
+	done
+}
