@@ -66,9 +66,12 @@ $(BUILD)/%.skel.h: $(BUILD)/bpf/%.bpf.o
 	$(BPFTOOL) gen skeleton $< name $*_bpf > $@.tmp && mv $@.tmp $@
 
 # Every object waits for every skeleton: simple, and the BPF side is small.
-$(BUILD)/obj/%.o: %.c $(SKELS) $(wildcard lib/*.h bpf/*.h)
+# -MMD: each object also depends on the headers it includes.
+$(BUILD)/obj/%.o: %.c $(SKELS)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -I$(<D) -c $< -o $@
+	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -I$(<D) -c $< -o $@
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
 
 $(BUILD)/obj/libtpk.a: $(LIB_OBJS)
 	$(AR) rcs $@ $^

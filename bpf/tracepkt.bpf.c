@@ -228,16 +228,20 @@ static __always_inline void count_lost(void)
 		*n += 1;
 }
 
-/* Reserve a record for a packet user space wants, or NULL. */
+/* Reserve a record for a packet user space wants, or NULL. With !check the
+ * caller already knows the packet is wanted (its skb was matched earlier,
+ * possibly before NAT rewrote it). */
 static __always_inline struct tpk_event *event_start(struct sk_buff *skb, struct net_device *dev,
-						     __u8 kind)
+						     __u8 kind, bool check)
 {
 	struct tpk_event *e;
 	struct pkt p = {};
 
-	if (parse_skb(skb, &p) || !packet_wanted(&p))
+	if (parse_skb(skb, &p))
 		return NULL;
-	if (filter_netns || filter_ifname[0]) {
+	if (check && !packet_wanted(&p))
+		return NULL;
+	if (check && (filter_netns || filter_ifname[0])) {
 		struct tpk_event probe = {};
 
 		if (!locate(dev, &probe))
@@ -271,7 +275,7 @@ static __always_inline struct tpk_event *event_start(struct sk_buff *skb, struct
 
 static __always_inline int on_dev(struct sk_buff *skb, struct net_device *dev, __u8 point)
 {
-	struct tpk_event *e = event_start(skb, dev, TPK_EV_DEV);
+	struct tpk_event *e = event_start(skb, dev, TPK_EV_DEV, true);
 
 	if (!e)
 		return 0;
@@ -317,3 +321,5 @@ DEV_POINT(netif_receive_skb, TPK_PT_NETIF_RECEIVE_SKB)
 XMIT_POINT(net_dev_start_xmit, TPK_PT_NET_DEV_START_XMIT, struct net_device *dev)
 XMIT_POINT(net_dev_xmit, TPK_PT_NET_DEV_XMIT, int rc, struct net_device *dev)
 DEV_POINT(netif_rx_entry, TPK_PT_NETIF_RX_ENTRY)
+
+#include "tracepkt_nf.bpf.h"

@@ -51,19 +51,24 @@ struct tpk_event {
 	__u64 ts_ns;		/* bpf_ktime_get_ns() */
 	__u64 skb;		/* the sk_buff's address: ties events together */
 	__u64 netns;		/* inode of the device's netns, 0 without device */
+	__u64 hook_netns;	/* NF: netns inode of the hook that ran */
 	__u32 ifindex;
-	__u32 pid;		/* tgid of the current task, 0 in softirq */
+	__u32 pid;		/* tgid of the current task */
 	__u32 cpu;
-	__s32 verdict;		/* NF: NF_DROP, NF_ACCEPT, ... */
+	__s32 verdict;		/* NF: NF_DROP, NF_ACCEPT, ...; -1 unknown */
 	__u32 drop_reason;	/* DROP: enum skb_drop_reason value */
 	__u8 kind;		/* enum tpk_event_kind */
 	__u8 point;		/* DEV: enum tpk_point */
 	__u8 hook;		/* NF: NF_INET_* hook number */
 	__u8 nf_backend;	/* NF: enum tpk_nf_backend */
+	__u8 nf_pf;		/* NF: NFPROTO_IPV4 or NFPROTO_IPV6 */
+	__u8 nf_pos;		/* NF, nfhook backend: table index at the hook */
+	__u8 nf_inferred;	/* NF: verdict inferred (nfhook), not read */
 	__u8 ipver;		/* 4 or 6 */
 	__u8 l4proto;		/* IPPROTO_* */
 	__u8 icmp_type;
 	__u8 icmp_code;
+	__u8 pad;
 	__u16 icmp_id;		/* host order */
 	__u16 icmp_seq;		/* host order */
 	__u16 sport;		/* host order, TCP/UDP */
@@ -73,6 +78,24 @@ struct tpk_event {
 	char chain[TPK_TABLESIZ];	/* NF: nft chain name, when known */
 	__u8 saddr[16];		/* IPv4 in the first 4 bytes */
 	__u8 daddr[16];
+};
+
+/* nfhook backend: tables at one hook of one namespace, in priority order.
+ * The probe at position k sits between table k-1 and table k. */
+#define TPK_NF_MAXPOS	8	/* probes per hook: up to 7 tables */
+
+struct tpk_nf_layout_key {
+	__u64 netns;
+	__u8 pf;
+	__u8 hook;
+	__u8 pad[6];
+};
+
+struct tpk_nf_layout {
+	__u8 ntables;		/* probes at positions 0..ntables */
+	__u8 nat_mask;		/* bit k: table k is a nat table, run only
+				 * for a connection's first packet */
+	__u8 pad[6];
 };
 
 #endif

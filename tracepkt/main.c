@@ -17,6 +17,7 @@
 #include "sys.h"
 #include "util.h"
 #include "format.h"
+#include "nf.h"
 #include "ping.h"
 #include "points.h"
 #include "tracepkt.skel.h"
@@ -41,9 +42,12 @@ static struct env {
 	unsigned int wait_s;
 	bool points[TPK_PT_MAX];
 	bool points_set;
+	int nf_backend;		/* enum tpk_nf_backend, -1: auto */
+	bool drops;
 } env = {
 	.proto = TPK_PROTO_ECHO,
 	.ringbuf_size = 1 << 18,
+	.nf_backend = -1,
 };
 
 const char *argp_program_version = "tracepkt " TRACEPKT_VERSION;
@@ -59,6 +63,7 @@ static const char doc[] =
 "  tracepkt 2001:db8::2          # the same over IPv6\n"
 "  tracepkt --all --count 10     # the next 10 events of any ping on the host\n"
 "  tracepkt --all --proto udp --port 53 --json\n"
+"  tracepkt --drops 198.18.0.2    # also say where and why it was dropped\n"
 "  ip netns exec ctr tracepkt 198.18.0.1\n"
 "\n"
 "Exit status: ping's own status with a TARGET; 0 with --all; 1 when tracing\n"
@@ -70,6 +75,8 @@ enum {
 	OPT_POINTS = 0x100,
 	OPT_RINGBUF,
 	OPT_JSON,
+	OPT_NF_BACKEND,
+	OPT_DROPS,
 };
 
 static const struct argp_option options[] = {
@@ -83,6 +90,10 @@ static const struct argp_option options[] = {
 	{ "points", OPT_POINTS, "LIST", 0,
 	  "Device tracepoints: +NAME adds, -NAME removes, bare NAMEs replace the four defaults; "
 	  "'help' lists them", 0 },
+	{ "nf-backend", OPT_NF_BACKEND, "B", 0,
+	  "Netfilter verdicts from: auto (default: the first that works of fexit, kprobe, "
+	  "nfhook), fexit, kprobe, nfhook (netfilter links, verdicts inferred), off", 0 },
+	{ "drops", OPT_DROPS, NULL, 0, "Also show where a traced packet was dropped, and why", 0 },
 	{ "json", OPT_JSON, NULL, 0, "One JSON object per event, every field", 0 },
 	{ "timestamp", 'T', NULL, 0, "Prefix lines with seconds since the first event", 0 },
 	{ "ringbuf-size", OPT_RINGBUF, "BYTES", 0, "Ring buffer size (power of two, K/M suffix; default 256K)", 0 },
@@ -173,6 +184,14 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_JSON:
 		env.json = true;
 		break;
+	case OPT_NF_BACKEND:
+		if (tpk_nf_backend_parse(arg, &env.nf_backend))
+			argp_failure(state, TPK_EXIT_USAGE, 0,
+				     "invalid netfilter backend '%s' (auto, fexit, kprobe, nfhook, off)", arg);
+		break;
+	case OPT_DROPS:
+		env.drops = true;
+		break;
 	case 'T':
 		env.timestamp = true;
 		break;
@@ -213,6 +232,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 
 /* State the ring-buffer callback needs. */
 struct run {
+	struct tpk_nf *nf;
 	struct tpk_fmt_opts fmt;
 	uint64_t printed;
 	bool done;
@@ -222,10 +242,13 @@ struct run {
 static int on_event(void *ctx, void *data, size_t size)
 {
 	struct run *r = ctx;
-	const struct tpk_event *e = data;
+	struct tpk_event ev, *e = &ev;
 
 	if (size < sizeof(*e) || r->done)
 		return 0;
+	memcpy(e, data, sizeof(*e));
+	if (e->kind == TPK_EV_NF && e->nf_backend == TPK_NF_NFHOOK)
+		tpk_nfhook_name(&r->nf->hooks, e);
 	if (env.json)
 		tpk_fmt_json(r->line, sizeof(r->line), e, &r->fmt);
 	else
@@ -293,11 +316,97 @@ static uint64_t lost_events(struct tracepkt_bpf *skel)
 }
 
 static volatile sig_atomic_t stop;
+static struct tpk_nf nf;
+
+static const char *reason_name(unsigned int reason)
+{
+	return tpk_nf_reason_name(&nf, reason);
+}
+
+/* Open, configure, load and attach everything for netfilter backend b. */
+static int start(struct tracepkt_bpf **out, const struct btf *vmlinux, enum tpk_nf_backend b)
+{
+	struct tracepkt_bpf *skel;
+	int err;
+
+	*out = NULL;
+	skel = tracepkt_bpf__open();
+	if (!skel)
+		return -errno;
+	skel->rodata->mode = env.all ? TPK_MODE_ALL : TPK_MODE_PING;
+	skel->rodata->filter_proto = env.proto;
+	if (env.host_set) {
+		skel->rodata->filter_host_ver = env.host.family == AF_INET ? 4 : 6;
+		memcpy((void *)skel->rodata->filter_host, env.host.bytes, 16);
+	}
+	skel->rodata->filter_port = env.port;
+	skel->rodata->filter_netns = env.netns;
+	if (env.ifname)
+		strncpy((char *)skel->rodata->filter_ifname, env.ifname, TPK_IFNAMSIZ - 1);
+	err = select_points(skel, vmlinux);
+	if (!err)
+		err = tpk_nf_autoload(skel, &nf, b, env.drops);
+	if (!err)
+		err = bpf_map__set_max_entries(skel->maps.events, env.ringbuf_size);
+	if (!err)
+		err = tracepkt_bpf__load(skel);
+	if (!err)
+		err = tracepkt_bpf__attach(skel);
+	if (!err && b == TPK_NF_NFHOOK)
+		err = tpk_nfhook_attach(skel, &nf.hooks);
+	if (err) {
+		tracepkt_bpf__destroy(skel);
+		return err < 0 ? err : -err;
+	}
+	*out = skel;
+	return 0;
+}
+
+/* One stderr line: which backend, why not a better one. */
+static void report_backend(enum tpk_nf_backend b)
+{
+	char extra[sizeof(nf.why) + sizeof(nf.missing) + 64] = "";
+	size_t n = 0;
+
+	if (nf.why[0])
+		n += snprintf(extra + n, sizeof(extra) - n, "%s", nf.why);
+	if (nf.missing[0])
+		n += snprintf(extra + n, sizeof(extra) - n, "%snot loaded: %s", n ? "; " : "", nf.missing);
+	fprintf(stderr, "%s: netfilter: %s%s%s%s%s\n", tpk_progname,
+		b == TPK_NF_NONE ? "no backend could start, no verdicts" : tpk_nf_backend_name(b),
+		b == TPK_NF_NFHOOK ? " (verdicts inferred)" : "",
+		n ? " [" : "", extra, n ? "]" : "");
+}
+
+/* The best backend that starts, or the one asked for. */
+static int start_best(struct tracepkt_bpf **skel, const struct btf *vmlinux, enum tpk_nf_backend *chosen)
+{
+	static const enum tpk_nf_backend order[] = { TPK_NF_FEXIT, TPK_NF_KPROBE, TPK_NF_NFHOOK };
+	int err = 0;
+
+	if (env.nf_backend >= 0) {
+		*chosen = env.nf_backend;
+		err = start(skel, vmlinux, env.nf_backend);
+		if (err && env.nf_backend != TPK_NF_NONE)
+			tpk_nf_note(&nf, env.nf_backend, err);
+		return err;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(order); i++) {
+		*chosen = order[i];
+		err = start(skel, vmlinux, order[i]);
+		if (!err)
+			return 0;
+		tpk_nf_note(&nf, order[i], err);
+	}
+	*chosen = TPK_NF_NONE;
+	return start(skel, vmlinux, TPK_NF_NONE);
+}
 
 int main(int argc, char **argv)
 {
 	static const struct argp argp = { options, parse_opt, "[TARGET]", doc, NULL, NULL, NULL };
 	struct tracepkt_bpf *skel = NULL;
+	enum tpk_nf_backend backend = TPK_NF_NONE;
 	struct ring_buffer *rb = NULL;
 	struct btf *vmlinux = NULL;
 	struct tpk_ping ping = { .pid = -1, .pidfd = -1, .go_fd = -1, .status = -1 };
@@ -323,39 +432,19 @@ int main(int argc, char **argv)
 	if (!vmlinux && env.verbose)
 		tpk_err("note: no kernel BTF; using raw tracepoints");
 
-	skel = tracepkt_bpf__open();
-	if (!skel) {
-		tpk_err_errno(errno, "cannot open BPF object");
-		goto cleanup;
-	}
-	skel->rodata->mode = env.all ? TPK_MODE_ALL : TPK_MODE_PING;
-	skel->rodata->filter_proto = env.proto;
-	if (env.host_set) {
-		skel->rodata->filter_host_ver = env.host.family == AF_INET ? 4 : 6;
-		memcpy((void *)skel->rodata->filter_host, env.host.bytes, 16);
-	}
-	skel->rodata->filter_port = env.port;
-	skel->rodata->filter_netns = env.netns;
-	if (env.ifname)
-		strncpy((char *)skel->rodata->filter_ifname, env.ifname, TPK_IFNAMSIZ - 1);
-	if (select_points(skel, vmlinux))
-		goto cleanup;
-	err = bpf_map__set_max_entries(skel->maps.events, env.ringbuf_size);
+	if (env.nf_backend != TPK_NF_NONE || env.drops)
+		tpk_nf_probe(&nf, vmlinux);
+	err = start_best(&skel, vmlinux, &backend);
 	if (err) {
-		tpk_err_errno(err, "cannot size the ring buffer");
+		if (nf.why[0] && env.nf_backend > TPK_NF_NONE)
+			tpk_err("cannot start the %s netfilter backend (%s)",
+				tpk_nf_backend_name(env.nf_backend), nf.why);
+		else
+			tpk_err_errno(err, "cannot load and attach BPF programs (-v shows libbpf's log)");
 		goto cleanup;
 	}
-
-	err = tracepkt_bpf__load(skel);
-	if (err) {
-		tpk_err_errno(err, "cannot load BPF programs (-v shows libbpf's log)");
-		goto cleanup;
-	}
-	err = tracepkt_bpf__attach(skel);
-	if (err) {
-		tpk_err_errno(err, "cannot attach to the tracepoints (-v shows libbpf's log)");
-		goto cleanup;
-	}
+	if (env.nf_backend != TPK_NF_NONE)
+		report_backend(backend);
 
 	rb = ring_buffer__new(bpf_map__fd(skel->maps.events), on_event, &run, NULL);
 	if (!rb) {
@@ -370,6 +459,8 @@ int main(int argc, char **argv)
 	}
 
 	run.fmt.timestamp = env.timestamp;
+	run.fmt.reason_name = reason_name;
+	run.nf = &nf;
 	if (!env.json) {
 		tpk_fmt_header(run.line, sizeof(run.line), &run.fmt);
 		puts(run.line);
@@ -427,6 +518,7 @@ cleanup:
 	if (epfd >= 0)
 		close(epfd);
 	ring_buffer__free(rb);
+	tpk_nf_free(&nf);
 	tracepkt_bpf__destroy(skel);
 	btf__free(vmlinux);
 	return exit_code;

@@ -23,28 +23,28 @@ in_peer() { ip netns exec "$NS_PEER" "$@"; }
 
 # --- ICMP datagram sockets: the kernel picks the id, not ping's pid -------
 in_peer sysctl -qw net.ipv4.ping_group_range="0 2147483647"
-out=$(in_peer "$TRACEPKT" --json "$ROOT_IP4"); rc=$?
+out=$(in_peer "$TRACEPKT" --nf-backend off --json "$ROOT_IP4"); rc=$?
 tap_is "$rc" 0 "datagram ping: exit status"
 tap_is "$(printf '%s\n' "$out" | wc -l)" 4 "datagram ping: four events"
 first=$(printf '%s\n' "$out" | head -n1)
 id=$(sed -E 's/.*"icmp_id":([0-9]+).*/\1/' <<<"$first")
 pid=$(sed -E 's/.*"pid":([0-9]+).*/\1/' <<<"$first")
 tap_ok "datagram ping: its id ($id) is not its pid ($pid)" test "$id" != "$pid"
-out=$(in_peer "$TRACEPKT" "$ROOT_IP4")
+out=$(in_peer "$TRACEPKT" --nf-backend off "$ROOT_IP4")
 tap_is "$out" "$(py_header; echo_trip "$PEER_IP4" "$ROOT_IP4" \
 	"$NS_PEER_INODE:$PEER_IF" "$NS_ROOT_INODE:$ROOT_IF")" "datagram ping: lines"
 in_peer sysctl -qw net.ipv4.ping_group_range="1 0"
 
 # --- ping's exit status passes through ---------------------------------------
-out=$(in_peer "$TRACEPKT" 198.19.255.1 2>"$TMP/err"); rc=$?
+out=$(in_peer "$TRACEPKT" --nf-backend off 198.19.255.1 2>"$TMP/err"); rc=$?
 tap_is "$rc" 2 "unreachable network: ping's exit status 2"
 tap_is "$out" "$(py_header)" "unreachable network: header only"
 tap_like "$(cat "$TMP/err")" "Network is unreachable" "unreachable network: ping's error on stderr"
-out=$(in_peer "$TRACEPKT" -W 1 "${PEER_IP4%.*}.$(( ${PEER_IP4##*.} + 10 ))" 2>/dev/null); rc=$?
+out=$(in_peer "$TRACEPKT" --nf-backend off -W 1 "${PEER_IP4%.*}.$(( ${PEER_IP4##*.} + 10 ))" 2>/dev/null); rc=$?
 tap_is "$rc" 1 "no reply: ping's exit status 1"
 
 # --- --all --count N ----------------------------------------------------------
-"$TRACEPKT" --all --count 3 --netns "$NS_PEER" >"$TMP/all" 2>&1 &
+"$TRACEPKT" --nf-backend off --all --count 3 --netns "$NS_PEER" >"$TMP/all" 2>&1 &
 tracer=$!
 sleep 0.5
 ping -c2 -i0.2 -W1 "$PEER_IP4" >/dev/null
@@ -56,7 +56,7 @@ tap_is "$(cat "$TMP/all")" "$(py_header
 	py_line "$NS_PEER_INODE" "$PEER_IF" request "$ROOT_IP4" "$PEER_IP4")" \
 	"--all --count 3 --netns: three events in that namespace, then exit"
 
-"$TRACEPKT" --all --count 2 --ifname "$ROOT_IF" --json >"$TMP/json" 2>&1 &
+"$TRACEPKT" --nf-backend off --all --count 2 --ifname "$ROOT_IF" --json >"$TMP/json" 2>&1 &
 tracer=$!
 sleep 0.5
 ping -c1 -W1 "$PEER_IP6" >/dev/null
@@ -68,7 +68,7 @@ tap_is "$(perl -MJSON::PP -ne '$o = decode_json($_); print "$o->{ifname} $o->{ty
 $ROOT_IF reply $PEER_IP6 $ROOT_IP6 netif_rx" "--json --ifname: fields of the two root-side events"
 
 # --- --proto udp --port, --host ---------------------------------------------
-"$TRACEPKT" --all --proto udp --port 9999 --count 2 >"$TMP/udp" 2>&1 &
+"$TRACEPKT" --nf-backend off --all --proto udp --port 9999 --count 2 >"$TMP/udp" 2>&1 &
 tracer=$!
 sleep 0.5
 echo x >"/dev/udp/$PEER_IP4/9998"	# another port: not traced
@@ -79,7 +79,7 @@ tap_like "$(sed -n 2p "$TMP/udp")" "^\[ +$NS_ROOT_INODE\] +$ROOT_IF +udp $ROOT_I
 tap_like "$(sed -n 3p "$TMP/udp")" "^\[ +$NS_PEER_INODE\] +$PEER_IF +udp $ROOT_IP4:[0-9]+ -> $PEER_IP4:9999 *$" \
 	"--proto udp --port: peer side"
 
-"$TRACEPKT" --all --host "$PEER_IP6" --count 1 >"$TMP/host" 2>&1 &
+"$TRACEPKT" --nf-backend off --all --host "$PEER_IP6" --count 1 >"$TMP/host" 2>&1 &
 tracer=$!
 sleep 0.5
 ping -c1 -W1 "$PEER_IP4" >/dev/null	# other family: not traced
@@ -89,7 +89,7 @@ tap_is "$(sed -n 2p "$TMP/host")" "$(py_line "$NS_ROOT_INODE" "$ROOT_IF" request
 	"--host: only that address"
 
 # --- --points ------------------------------------------------------------------
-out=$("$TRACEPKT" --points +net_dev_start_xmit,-netif_rx "$PEER_IP4")
+out=$("$TRACEPKT" --nf-backend off --points +net_dev_start_xmit,-netif_rx "$PEER_IP4")
 tap_is "$out" "$(py_header
 	py_line "$NS_ROOT_INODE" "$ROOT_IF" request "$ROOT_IP4" "$PEER_IP4"
 	py_line "$NS_ROOT_INODE" "$ROOT_IF" request "$ROOT_IP4" "$PEER_IP4"
@@ -98,7 +98,7 @@ tap_is "$out" "$(py_header
 	"--points +net_dev_start_xmit,-netif_rx: transmit side only, twice"
 
 # --- lost events are counted and reported -------------------------------------
-"$TRACEPKT" --all --ringbuf-size 4K >/dev/null 2>"$TMP/lost" &
+"$TRACEPKT" --nf-backend off --all --ringbuf-size 4K >/dev/null 2>"$TMP/lost" &
 tracer=$!
 sleep 0.5
 kill -STOP $tracer
@@ -111,7 +111,7 @@ tap_like "$(cat "$TMP/lost")" "^tracepkt: [0-9]+ events lost: the ring buffer wa
 	"lost events reported on stderr"
 
 # --- Ctrl-C while a ping is outstanding --------------------------------------
-"$TRACEPKT" -W 5 "${PEER_IP4%.*}.$(( ${PEER_IP4##*.} + 10 ))" >/dev/null 2>&1 &
+"$TRACEPKT" --nf-backend off -W 5 "${PEER_IP4%.*}.$(( ${PEER_IP4##*.} + 10 ))" >/dev/null 2>&1 &
 tracer=$!
 sleep 0.5
 kill -INT $tracer
@@ -132,7 +132,7 @@ if [ -d /sys/kernel/tracing/instances ] && [ -e /sys/kernel/tracing/options ]; t
 		echo 1 >"$TRACEFS_INSTANCE/events/net/$e/enable"
 	done
 	fixture_up bridge "tk$$"
-	ip netns exec "$NS_HOST" "$TRACEPKT" --json "$C1_IP4" >"$TMP/ours"
+	ip netns exec "$NS_HOST" "$TRACEPKT" --nf-backend off --json "$C1_IP4" >"$TMP/ours"
 	echo 0 >"$TRACEFS_INSTANCE/tracing_on"
 	# The kernel's events for the skbs we reported, as "point dev skb".
 	perl -MJSON::PP -ne '$o = decode_json($_); print "$o->{point} $o->{ifname} $o->{skb}\n"' "$TMP/ours" >"$TMP/ours.txt"

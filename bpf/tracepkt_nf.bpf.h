@@ -1,0 +1,395 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* tracepkt's netfilter side, included by tracepkt.bpf.c: a table's verdict
+ * read at the return of ipt_do_table / ip6t_do_table / nft_do_chain (fexit,
+ * or kprobe + kretprobe), or inferred from netfilter-link probes placed
+ * around each table (nfhook), plus drops seen at skb:kfree_skb.
+ * User space autoloads one backend's programs. */
+
+#define NF_DROP_	0
+#define NF_ACCEPT_	1
+#define NF_VERDICT_MASK_ 0xff
+#define NFPROTO_IPV4_	2
+#define NFPROTO_IPV6_	10
+#define IP_CT_NEW_	2
+#define NFCT_INFOMASK_	7
+
+const volatile bool want_drops;		/* --drops */
+
+/* ip_tables and nf_tables are modules on most distributions, so their
+ * types may be missing from the vmlinux.h we build with: local flavours,
+ * relocated by name against the module's BTF at load time. */
+struct xt_table___tpk {
+	char name[32];
+} __attribute__((preserve_access_index));
+
+struct nft_table___tpk {
+	char *name;
+} __attribute__((preserve_access_index));
+
+struct nft_chain___tpk {
+	struct nft_table___tpk *table;
+	char *name;
+} __attribute__((preserve_access_index));
+
+struct nft_pktinfo___tpk {
+	struct sk_buff *skb;
+	const struct nf_hook_state *state;
+} __attribute__((preserve_access_index));
+
+static __always_inline int nf_emit(struct sk_buff *skb, const struct nf_hook_state *state,
+				   const char *table, bool table_is_ptr, const char *chain,
+				   int verdict, __u8 backend)
+{
+	struct tpk_event *e = event_start(skb, BPF_CORE_READ(skb, dev), TPK_EV_NF, true);
+
+	if (!e)
+		return 0;
+	e->hook = BPF_CORE_READ(state, hook);
+	e->nf_pf = BPF_CORE_READ(state, pf);
+	e->hook_netns = BPF_CORE_READ(state, net, ns.inum);
+	e->verdict = verdict;
+	e->nf_backend = backend;
+	if (table_is_ptr) {
+		bpf_probe_read_kernel_str(e->table, sizeof(e->table), table);
+	} else {
+		/* nft: table and chain names are pointers. */
+		char *p = NULL;
+
+		bpf_probe_read_kernel(&p, sizeof(p), table);
+		if (p)
+			bpf_probe_read_kernel_str(e->table, sizeof(e->table), p);
+		p = NULL;
+		bpf_probe_read_kernel(&p, sizeof(p), chain);
+		if (p)
+			bpf_probe_read_kernel_str(e->chain, sizeof(e->chain), p);
+	}
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+static __always_inline int on_xt(struct sk_buff *skb, const struct nf_hook_state *state,
+				 struct xt_table___tpk *table, unsigned int ret, __u8 backend)
+{
+	return nf_emit(skb, state, table->name, true, NULL, (int)ret, backend);
+}
+
+static __always_inline int on_nft(struct nft_pktinfo___tpk *pkt, struct nft_chain___tpk *chain,
+				  unsigned int ret, __u8 backend)
+{
+	struct nft_table___tpk *table = BPF_CORE_READ(chain, table);
+
+	return nf_emit(BPF_CORE_READ(pkt, skb), BPF_CORE_READ(pkt, state),
+		       (const char *)&table->name, false, (const char *)&chain->name,
+		       ret & NF_VERDICT_MASK_, backend);
+}
+
+/* fexit: arguments and return value in one place. Since 5.16 the xtables
+ * entry points take (priv = table, skb, state); before, (skb, state, table).
+ * User space reads the kernel's BTF to pick one. */
+SEC("fexit/ipt_do_table")
+int BPF_PROG(fexit_ipt_new, void *priv, struct sk_buff *skb, const struct nf_hook_state *state,
+	     unsigned int ret)
+{
+	return on_xt(skb, state, priv, ret, TPK_NF_FEXIT);
+}
+
+SEC("fexit/ipt_do_table")
+int BPF_PROG(fexit_ipt_old, struct sk_buff *skb, const struct nf_hook_state *state, void *table,
+	     unsigned int ret)
+{
+	return on_xt(skb, state, table, ret, TPK_NF_FEXIT);
+}
+
+SEC("fexit/ip6t_do_table")
+int BPF_PROG(fexit_ip6t_new, void *priv, struct sk_buff *skb, const struct nf_hook_state *state,
+	     unsigned int ret)
+{
+	return on_xt(skb, state, priv, ret, TPK_NF_FEXIT);
+}
+
+SEC("fexit/ip6t_do_table")
+int BPF_PROG(fexit_ip6t_old, struct sk_buff *skb, const struct nf_hook_state *state, void *table,
+	     unsigned int ret)
+{
+	return on_xt(skb, state, table, ret, TPK_NF_FEXIT);
+}
+
+SEC("fexit/nft_do_chain")
+int BPF_PROG(fexit_nft, void *pkt, void *priv, unsigned int ret)
+{
+	return on_nft(pkt, priv, ret, TPK_NF_FEXIT);
+}
+
+/* kprobe + kretprobe: the entry stashes the arguments per thread. */
+struct nf_args {
+	__u64 a[3];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u64);		/* tid << 2 | which function */
+	__type(value, struct nf_args);
+} nf_stash SEC(".maps");
+
+enum { FN_IPT, FN_IP6T, FN_NFT };
+
+static __always_inline int stash(__u64 fn, __u64 a0, __u64 a1, __u64 a2)
+{
+	__u64 key = bpf_get_current_pid_tgid() << 2 | fn;
+	struct nf_args args = { .a = { a0, a1, a2 } };
+
+	bpf_map_update_elem(&nf_stash, &key, &args, BPF_ANY);
+	return 0;
+}
+
+static __always_inline struct nf_args *unstash(__u64 fn, struct nf_args *out)
+{
+	__u64 key = bpf_get_current_pid_tgid() << 2 | fn;
+	struct nf_args *args = bpf_map_lookup_elem(&nf_stash, &key);
+
+	if (!args)
+		return NULL;
+	*out = *args;
+	bpf_map_delete_elem(&nf_stash, &key);
+	return out;
+}
+
+SEC("kprobe/ipt_do_table")
+int BPF_KPROBE(kp_ipt, void *a0, void *a1, void *a2)
+{
+	return stash(FN_IPT, (__u64)a0, (__u64)a1, (__u64)a2);
+}
+
+SEC("kprobe/ip6t_do_table")
+int BPF_KPROBE(kp_ip6t, void *a0, void *a1, void *a2)
+{
+	return stash(FN_IP6T, (__u64)a0, (__u64)a1, (__u64)a2);
+}
+
+SEC("kprobe/nft_do_chain")
+int BPF_KPROBE(kp_nft, void *a0, void *a1)
+{
+	return stash(FN_NFT, (__u64)a0, (__u64)a1, 0);
+}
+
+static __always_inline int kret_xt(__u64 fn, bool new_abi, unsigned int ret)
+{
+	struct nf_args a;
+
+	if (!unstash(fn, &a))
+		return 0;
+	if (new_abi)
+		return on_xt((void *)a.a[1], (void *)a.a[2], (void *)a.a[0], ret, TPK_NF_KPROBE);
+	return on_xt((void *)a.a[0], (void *)a.a[1], (void *)a.a[2], ret, TPK_NF_KPROBE);
+}
+
+SEC("kretprobe/ipt_do_table")
+int BPF_KRETPROBE(krp_ipt_new, unsigned int ret)
+{
+	return kret_xt(FN_IPT, true, ret);
+}
+
+SEC("kretprobe/ipt_do_table")
+int BPF_KRETPROBE(krp_ipt_old, unsigned int ret)
+{
+	return kret_xt(FN_IPT, false, ret);
+}
+
+SEC("kretprobe/ip6t_do_table")
+int BPF_KRETPROBE(krp_ip6t_new, unsigned int ret)
+{
+	return kret_xt(FN_IP6T, true, ret);
+}
+
+SEC("kretprobe/ip6t_do_table")
+int BPF_KRETPROBE(krp_ip6t_old, unsigned int ret)
+{
+	return kret_xt(FN_IP6T, false, ret);
+}
+
+SEC("kretprobe/nft_do_chain")
+int BPF_KRETPROBE(krp_nft, unsigned int ret)
+{
+	struct nf_args a;
+
+	if (!unstash(FN_NFT, &a))
+		return 0;
+	return on_nft((void *)a.a[0], (void *)a.a[1], ret, TPK_NF_KPROBE);
+}
+
+/* nfhook: netfilter-link probes around the tables of each hook. A packet
+ * seen at position k came out of table k-1 accepted; one freed with
+ * NETFILTER_DROP while between positions k and k+1 was dropped by table k. */
+struct nf_pending {
+	__u64 netns;
+	__u8 pf, hook, pos, pad[5];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 8192);
+	__type(key, __u64);		/* skb address */
+	__type(value, struct nf_pending);
+} nf_pending SEC(".maps");
+
+/* Filled by user space: the tables of each (netns, pf, hook). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, struct tpk_nf_layout_key);
+	__type(value, struct tpk_nf_layout);
+} nf_layout SEC(".maps");
+
+static __always_inline bool ct_is_new(struct sk_buff *skb)
+{
+	if (!bpf_core_field_exists(skb->_nfct))
+		return true;
+	return (BPF_CORE_READ(skb, _nfct) & NFCT_INFOMASK_) == IP_CT_NEW_;
+}
+
+static __always_inline void nfhook_emit(struct sk_buff *skb, const struct nf_pending *p,
+					int verdict)
+{
+	struct tpk_event *e = event_start(skb, BPF_CORE_READ(skb, dev), TPK_EV_NF, false);
+
+	if (!e)
+		return;
+	e->hook = p->hook;
+	e->nf_pf = p->pf;
+	e->nf_pos = p->pos;
+	e->hook_netns = p->netns;
+	e->verdict = verdict;
+	e->nf_backend = TPK_NF_NFHOOK;
+	e->nf_inferred = 1;
+	bpf_ringbuf_submit(e, 0);
+}
+
+static __always_inline int on_nfhook(struct bpf_nf_ctx *ctx, __u8 pos)
+{
+	const struct nf_hook_state *state = ctx->state;
+	struct sk_buff *skb = ctx->skb;
+	struct tpk_nf_layout_key key = {};
+	struct tpk_nf_layout *layout;
+	struct nf_pending *prev, next = {};
+	__u64 skbkey = (__u64)skb;
+
+	key.netns = BPF_CORE_READ(state, net, ns.inum);
+	key.pf = BPF_CORE_READ(state, pf);
+	key.hook = BPF_CORE_READ(state, hook);
+	layout = bpf_map_lookup_elem(&nf_layout, &key);
+	if (!layout)
+		return NF_ACCEPT_;
+
+	prev = bpf_map_lookup_elem(&nf_pending, &skbkey);
+	if (prev && prev->netns == key.netns && prev->pf == key.pf && prev->hook == key.hook &&
+	    prev->pos + 1 == pos) {
+		struct nf_pending done = *prev;
+
+		bpf_map_delete_elem(&nf_pending, &skbkey);
+		nfhook_emit(skb, &done, NF_ACCEPT_);
+	} else if (pos != 0) {
+		/* Followed from the start of this hook, but a nat table let it
+		 * by unevaluated: pick it up again here. Else not ours. */
+		if (!prev || prev->netns != key.netns || prev->pf != key.pf || prev->hook != key.hook)
+			return NF_ACCEPT_;
+	} else {
+		struct pkt p = {};
+
+		if (parse_skb(skb, &p) || !packet_wanted(&p))
+			return NF_ACCEPT_;
+	}
+	if (pos >= layout->ntables) {
+		bpf_map_delete_elem(&nf_pending, &skbkey);
+		return NF_ACCEPT_;
+	}
+	/* A nat table only sees a connection's first packet. */
+	if ((layout->nat_mask >> pos) & 1 && !ct_is_new(skb)) {
+		next.netns = key.netns;
+		next.pf = key.pf;
+		next.hook = key.hook;
+		next.pos = 0xff;	/* matches nothing: the next probe re-arms */
+		bpf_map_update_elem(&nf_pending, &skbkey, &next, BPF_ANY);
+		return NF_ACCEPT_;
+	}
+	next.netns = key.netns;
+	next.pf = key.pf;
+	next.hook = key.hook;
+	next.pos = pos;
+	bpf_map_update_elem(&nf_pending, &skbkey, &next, BPF_ANY);
+	return NF_ACCEPT_;
+}
+
+#define NF_POS(k)							\
+SEC("netfilter")							\
+int nf_pos##k(struct bpf_nf_ctx *ctx)					\
+{									\
+	return on_nfhook(ctx, k);					\
+}
+
+NF_POS(0)
+NF_POS(1)
+NF_POS(2)
+NF_POS(3)
+NF_POS(4)
+NF_POS(5)
+NF_POS(6)
+NF_POS(7)
+
+/* skb:kfree_skb: the verdict of an nfhook table that dropped the packet,
+ * and with --drops, any drop of a traced packet with its reason. */
+static __always_inline bool reason_is_drop(__u32 reason)
+{
+	if (reason == bpf_core_enum_value(enum skb_drop_reason, SKB_DROP_REASON_NOT_SPECIFIED))
+		return false;
+	if (bpf_core_enum_value_exists(enum skb_drop_reason, SKB_CONSUMED) &&
+	    reason == bpf_core_enum_value(enum skb_drop_reason, SKB_CONSUMED))
+		return false;
+	if (bpf_core_enum_value_exists(enum skb_drop_reason, SKB_NOT_DROPPED_YET) &&
+	    reason == bpf_core_enum_value(enum skb_drop_reason, SKB_NOT_DROPPED_YET))
+		return false;
+	return true;
+}
+
+static __always_inline int on_free(struct sk_buff *skb, __u32 reason)
+{
+	__u64 skbkey = (__u64)skb;
+	struct nf_pending *pending = bpf_map_lookup_elem(&nf_pending, &skbkey);
+	struct tpk_event *e;
+
+	if (pending) {
+		struct nf_pending p = *pending;
+
+		bpf_map_delete_elem(&nf_pending, &skbkey);
+		if (p.pos != 0xff) {
+			bool nfdrop = bpf_core_enum_value_exists(enum skb_drop_reason,
+								 SKB_DROP_REASON_NETFILTER_DROP) &&
+				      reason == bpf_core_enum_value(enum skb_drop_reason,
+								    SKB_DROP_REASON_NETFILTER_DROP);
+
+			/* Freed for another reason inside a table: we cannot
+			 * tell its verdict, and say so (~UNK~). */
+			nfhook_emit(skb, &p, nfdrop ? NF_DROP_ : -1);
+		}
+	}
+	if (!want_drops || !reason_is_drop(reason))
+		return 0;
+	e = event_start(skb, BPF_CORE_READ(skb, dev), TPK_EV_DROP, true);
+	if (!e)
+		return 0;
+	e->drop_reason = reason;
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+SEC("tp_btf/kfree_skb")
+int BPF_PROG(btf_kfree_skb, struct sk_buff *skb, void *location, enum skb_drop_reason reason)
+{
+	return on_free(skb, reason);
+}
+
+SEC("raw_tp/kfree_skb")
+int BPF_PROG(raw_kfree_skb, struct sk_buff *skb, void *location, int reason)
+{
+	return on_free(skb, reason);
+}

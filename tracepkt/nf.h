@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Netfilter verdicts and drop reasons: which backend can run here, and
+ * what the kernel's BTF says about its functions and drop reasons. */
+#ifndef TRACEPKT_NF_H
+#define TRACEPKT_NF_H
+
+#include <stdbool.h>
+#include "nfhook.h"
+#include "tracepkt.h"
+
+struct btf;
+struct tracepkt_bpf;
+
+struct tpk_nf {
+	bool ipt, ip6t, nft;		/* functions present (after modprobe) */
+	bool ipt_new, ip6t_new;		/* (priv, skb, state): 5.16+ */
+	bool free_reason;		/* skb:kfree_skb carries the reason */
+	bool free_btf;			/* ... and tp_btf can attach to it */
+	int fexit_err;			/* a trivial fexit program's load */
+	char missing[128];		/* modules that are not there */
+	char why[512];			/* why better backends did not run */
+	struct tpk_nfhook hooks;
+	/* enum skb_drop_reason of the running kernel, names without prefix */
+	char **reasons;
+	unsigned int nreasons;
+};
+
+const char *tpk_nf_backend_name(enum tpk_nf_backend b);
+int tpk_nf_backend_parse(const char *s, int *out);	/* -1 = auto */
+
+/* Load the modules the hooks live in, and read the kernel's BTF. */
+int tpk_nf_probe(struct tpk_nf *nf, const struct btf *vmlinux);
+/* Autoload the programs of backend b (and kfree_skb when needed). */
+int tpk_nf_autoload(struct tracepkt_bpf *skel, const struct tpk_nf *nf, enum tpk_nf_backend b,
+		    bool drops);
+/* Record why backend b could not run (err < 0). */
+void tpk_nf_note(struct tpk_nf *nf, enum tpk_nf_backend b, int err);
+const char *tpk_nf_reason_name(const struct tpk_nf *nf, unsigned int reason);
+void tpk_nf_free(struct tpk_nf *nf);
+
+#endif
