@@ -79,6 +79,65 @@ int tpk_bpffs_ensure(void)
 	return 0;
 }
 
+static int mntns_of(const char *pid, ino_t *ino)
+{
+	char path[64];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "/proc/%s/ns/mnt", pid);
+	if (stat(path, &st))
+		return -errno;
+	*ino = st.st_ino;
+	return 0;
+}
+
+static pid_t parent_of(pid_t pid)
+{
+	char path[64], buf[512], *p;
+	ssize_t n;
+	int fd, ppid;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	/* "pid (comm) state ppid": comm may hold spaces and parentheses. */
+	p = strrchr(buf, ')');
+	if (!p || sscanf(p + 1, " %*c %d", &ppid) != 1)
+		return 0;
+	return ppid;
+}
+
+int tpk_bpffs_persistent(char *buf, size_t len)
+{
+	char pidstr[32];
+	ino_t self = 0, other = 0;
+	pid_t pid;
+
+	if (is_bpffs(TPK_BPFFS) || mntns_of("self", &self)) {
+		snprintf(buf, len, "%s", TPK_BPFFS);
+		return tpk_bpffs_ensure();
+	}
+	for (pid = getppid(); pid > 0; pid = parent_of(pid)) {
+		snprintf(pidstr, sizeof(pidstr), "%d", (int)pid);
+		if (mntns_of(pidstr, &other) || other == self)
+			continue;
+		snprintf(buf, len, "/proc/%d/root%s", (int)pid, TPK_BPFFS);
+		if (is_bpffs(buf))
+			return 0;
+		tpk_err("no bpffs at %s outside this mount namespace (ip netns exec hides it); "
+			"mount one there first: mount -t bpf bpf %s", TPK_BPFFS, TPK_BPFFS);
+		return -ENOENT;
+	}
+	snprintf(buf, len, "%s", TPK_BPFFS);
+	return tpk_bpffs_ensure();
+}
+
 int tpk_mkdir_p(const char *path)
 {
 	char buf[PATH_MAX];

@@ -19,6 +19,14 @@ int tpk_ifindex(const char *dev);
  * /sys without it, and pins must outlive the command, so mount one there
  * if needed. 0 or -errno. */
 int tpk_bpffs_ensure(void);
+/* The bpffs where pins outlive the command, as a path usable from here.
+ * Normally TPK_BPFFS (mounted if needed, as tpk_bpffs_ensure). Under
+ * `ip netns exec`, whose private /sys has no bpffs, a bpffs mounted there
+ * would vanish with the command and take its pins along; so use the one of
+ * the nearest ancestor process in another mount namespace, reached through
+ * "/proc/PID/root" + TPK_BPFFS. One-line error when there is none.
+ * 0 or -errno. */
+int tpk_bpffs_persistent(char *buf, size_t len);
 /* mkdir -p below bpffs, mode 0700. */
 int tpk_mkdir_p(const char *path);
 /* Load a kernel module if it is not loaded yet (modprobe), quietly. 0 when

@@ -10,7 +10,7 @@
 #include "util.h"
 
 const char *tpk_progname = "tracepkt";
-static bool libbpf_verbose;
+bool tpk_verbose;
 
 void tpk_err(const char *fmt, ...)
 {
@@ -39,14 +39,14 @@ void tpk_err_errno(int err, const char *fmt, ...)
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
 	(void)level;
-	if (!libbpf_verbose)
+	if (!tpk_verbose)
 		return 0;
 	return vfprintf(stderr, fmt, ap);
 }
 
 void tpk_libbpf_setup(bool verbose)
 {
-	libbpf_verbose = verbose;
+	tpk_verbose = verbose;
 	libbpf_set_strict_mode(LIBBPF_STRICT_ALL);
 	libbpf_set_print(libbpf_print);
 }
@@ -88,6 +88,22 @@ int tpk_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 		return -ERANGE;
 	*out = v;
 	return 0;
+}
+
+void tpk_json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char c = *s;
+
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
 }
 
 int tpk_require_root(void)

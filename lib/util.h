@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -19,6 +20,8 @@ enum {
 
 /* Program name used as the prefix of every error line. */
 extern const char *tpk_progname;
+/* -v was given: say more about what failed and why. */
+extern bool tpk_verbose;
 
 /* "PROG: message\n" on stderr. */
 void tpk_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -35,6 +38,9 @@ void tpk_signals_setup(volatile sig_atomic_t *flag);
 
 /* Strict decimal parse of the whole string into [min, max]. 0 or -EINVAL/-ERANGE. */
 int tpk_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);
+
+/* A JSON string: quoted, with '"', '\\' and control characters escaped. */
+void tpk_json_str(FILE *f, const char *s);
 
 /* Refuse to go on without root, with one line. */
 int tpk_require_root(void);

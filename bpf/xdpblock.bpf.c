@@ -1,0 +1,277 @@
+// SPDX-License-Identifier: GPL-2.0
+/* xdpblock: drop packets whose source address falls in a blocked prefix,
+ * optionally only for one protocol and destination port range.
+ *
+ * The rules live in two LPM tries (one per family) that user space pins and
+ * edits while this program runs; nothing here is configured at load time, so
+ * `ip link set dev X xdp obj xdpblock.bpf.o sec xdp` loads it as well (with
+ * fresh, empty maps: everything passes). Anything the parser does not
+ * understand passes: a blocklist must not break traffic it cannot read. */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
+
+#include "xdpblock.h"
+
+#define ETH_P_IP_	0x0800
+#define ETH_P_IPV6_	0x86DD
+#define ETH_P_8021Q_	0x8100
+#define ETH_P_8021AD_	0x88A8
+#define IPPROTO_TCP_	6
+#define IPPROTO_UDP_	17
+#define IPPROTO_SCTP_	132
+#define NEXTHDR_HOP	0
+#define NEXTHDR_ROUTING	43
+#define NEXTHDR_FRAG	44
+#define NEXTHDR_AUTH	51
+#define NEXTHDR_DEST	60
+#define IP_OFFSET_MASK	0x1fff
+#define IP6_OFFSET_MASK	0xfff8
+/* Beyond this many bytes of headers we give up and pass. */
+#define MAX_L4_OFF	512
+#define MAX_EXT_HDRS	4
+
+char LICENSE[] SEC("license") = "GPL";
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, XDPB_MAX_PREFIXES);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct xdpb_key4);
+	__type(value, struct xdpb_rules);
+} rules_v4 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, XDPB_MAX_PREFIXES);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct xdpb_key);
+	__type(value, struct xdpb_rules);
+} rules_v6 SEC(".maps");
+
+/* Rule id -> counters. The program makes an entry at a rule's first drop
+ * (making 100k zeroed per-CPU entries up front costs seconds); user space
+ * deletes it with the rule. Ids are never reused, so a packet that was
+ * still matching a just-removed rule can at worst leave an orphan entry,
+ * which nothing reads and flush deletes. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, XDPB_MAX_RULES);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, __u32);
+	__type(value, struct xdpb_counter);
+} stats SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, XDPB_T_MAX);
+	__type(key, __u32);
+	__type(value, struct xdpb_counter);
+} totals SEC(".maps");
+
+/* Only user space reads and writes it; it lives here so that one load
+ * creates and pins every map. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct xdpb_meta);
+} meta SEC(".maps");
+
+/* What one packet is matched on, and the walk through its prefixes. */
+struct walk {
+	struct xdpb_key key;	/* address, and the longest prefix still to try */
+	__u8 v6;
+	__u8 proto;
+	__u8 has_port;
+	__u16 dport;
+	__u32 id;		/* the matching rule, with hit */
+	__u8 hit;
+};
+
+static __always_inline void count(__u32 slot, __u64 bytes)
+{
+	struct xdpb_counter *c = bpf_map_lookup_elem(&totals, &slot);
+
+	if (c) {
+		c->packets++;
+		c->bytes += bytes;
+	}
+}
+
+static __always_inline int rules_match(const struct xdpb_rules *r, struct walk *w)
+{
+	for (__u32 i = 0; i < XDPB_MAX_MATCHES; i++) {
+		const struct xdpb_match *m = &r->m[i];
+
+		if (i >= r->count)
+			break;
+		if ((m->flags & XDPB_M_PROTO) && m->proto != w->proto)
+			continue;
+		if (m->flags & XDPB_M_PORT) {
+			if (!w->has_port)
+				continue;
+			if (!(m->flags & XDPB_M_PROTO) && w->proto != IPPROTO_TCP_ &&
+			    w->proto != IPPROTO_UDP_)
+				continue;
+			if (w->dport < m->port_lo || w->dport > m->port_hi)
+				continue;
+		}
+		w->id = m->id;
+		return 1;
+	}
+	return 0;
+}
+
+/* One bpf_loop step: the longest prefix not longer than key.prefixlen. */
+static long walk_step(__u32 i, void *ctx)
+{
+	struct walk *w = ctx;
+	struct xdpb_rules *r;
+	__u32 plen;
+
+	if (w->v6)
+		r = bpf_map_lookup_elem(&rules_v6, &w->key);
+	else
+		r = bpf_map_lookup_elem(&rules_v4, &w->key);
+	if (!r)
+		return 1;
+	if (rules_match(r, w)) {
+		w->hit = 1;
+		return 1;
+	}
+	plen = r->prefixlen;
+	if (plen == 0 || plen > w->key.prefixlen)
+		return 1;
+	w->key.prefixlen = plen - 1;
+	return 0;
+}
+
+/* Fills w from the packet; 0 when it is not an IP packet we can read. */
+static __always_inline int parse(void *data, void *end, struct walk *w)
+{
+	struct ethhdr *eth = data;
+	__u32 off = sizeof(*eth);
+	__u16 h_proto;
+	__u8 l4 = 1;
+
+	if ((void *)(eth + 1) > end)
+		return 0;
+	h_proto = eth->h_proto;
+#pragma unroll
+	for (int i = 0; i < 2; i++) {
+		struct vlan_hdr *vh = data + off;
+
+		if (h_proto != bpf_htons(ETH_P_8021Q_) && h_proto != bpf_htons(ETH_P_8021AD_))
+			break;
+		if ((void *)(vh + 1) > end)
+			return 0;
+		h_proto = vh->h_vlan_encapsulated_proto;
+		off += sizeof(*vh);
+	}
+
+	if (h_proto == bpf_htons(ETH_P_IP_)) {
+		struct iphdr *ip = data + off;
+
+		if ((void *)(ip + 1) > end || ip->ihl < 5)
+			return 0;
+		__builtin_memcpy(w->key.addr, &ip->saddr, 4);
+		w->key.prefixlen = 32;
+		w->proto = ip->protocol;
+		/* Later fragments carry no ports. */
+		l4 = !(ip->frag_off & bpf_htons(IP_OFFSET_MASK));
+		off += ip->ihl * 4;
+	} else if (h_proto == bpf_htons(ETH_P_IPV6_)) {
+		struct ipv6hdr *ip6 = data + off;
+		__u8 nexthdr;
+
+		if ((void *)(ip6 + 1) > end)
+			return 0;
+		__builtin_memcpy(w->key.addr, &ip6->saddr, 16);
+		w->key.prefixlen = 128;
+		w->v6 = 1;
+		nexthdr = ip6->nexthdr;
+		off += sizeof(*ip6);
+#pragma unroll
+		for (int i = 0; i < MAX_EXT_HDRS; i++) {
+			struct ipv6_opt_hdr *oh = data + off;
+
+			if (nexthdr != NEXTHDR_HOP && nexthdr != NEXTHDR_ROUTING &&
+			    nexthdr != NEXTHDR_DEST && nexthdr != NEXTHDR_FRAG &&
+			    nexthdr != NEXTHDR_AUTH)
+				break;
+			if (off > MAX_L4_OFF || (void *)(oh + 1) > end) {
+				l4 = 0;
+				break;
+			}
+			if (nexthdr == NEXTHDR_FRAG) {
+				struct frag_hdr *fh = data + off;
+
+				if ((void *)(fh + 1) > end) {
+					l4 = 0;
+					break;
+				}
+				if (fh->frag_off & bpf_htons(IP6_OFFSET_MASK))
+					l4 = 0;
+				off += sizeof(*fh);
+			} else if (nexthdr == NEXTHDR_AUTH) {
+				off += (oh->hdrlen + 2) * 4;
+			} else {
+				off += (oh->hdrlen + 1) * 8;
+			}
+			nexthdr = oh->nexthdr;
+		}
+		w->proto = nexthdr;
+	} else {
+		return 0;
+	}
+
+	if (l4 && off <= MAX_L4_OFF &&
+	    (w->proto == IPPROTO_TCP_ || w->proto == IPPROTO_UDP_ || w->proto == IPPROTO_SCTP_)) {
+		/* TCP, UDP and SCTP all start with source then destination port. */
+		__be16 *ports = data + off;
+
+		if ((void *)(ports + 2) <= end) {
+			w->dport = bpf_ntohs(ports[1]);
+			w->has_port = 1;
+		}
+	}
+	return 1;
+}
+
+SEC("xdp")
+int xdpblock(struct xdp_md *ctx)
+{
+	void *data = (void *)(long)ctx->data;
+	void *end = (void *)(long)ctx->data_end;
+	__u64 bytes = end - data;
+	struct walk w = {};
+	struct xdpb_counter *c;
+
+	if (!parse(data, end, &w)) {
+		count(XDPB_T_OTHER, bytes);
+		return XDP_PASS;
+	}
+	/* At most one step per possible prefix length. */
+	bpf_loop(w.v6 ? 129 : 33, walk_step, &w, 0);
+	if (!w.hit) {
+		count(XDPB_T_PASSED, bytes);
+		return XDP_PASS;
+	}
+	c = bpf_map_lookup_elem(&stats, &w.id);
+	if (!c) {
+		struct xdpb_counter first = { .packets = 1, .bytes = bytes };
+
+		/* Another CPU may have made it meanwhile: then add to that. */
+		if (!bpf_map_update_elem(&stats, &w.id, &first, BPF_NOEXIST))
+			goto dropped;
+		c = bpf_map_lookup_elem(&stats, &w.id);
+	}
+	if (c) {
+		c->packets++;
+		c->bytes += bytes;
+	}
+dropped:
+	count(XDPB_T_DROPPED, bytes);
+	return XDP_DROP;
+}

@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <dirent.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <linux/if_link.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "links.h"
+#include "sys.h"
+#include "util.h"
+#include "xdpblock.skel.h"
+
+#define LINK_PREFIX "link-"
+
+static void link_path(const struct xb_state *s, uint64_t netns, const char *dev,
+		      char *buf, size_t len)
+{
+	snprintf(buf, len, "%s/" LINK_PREFIX "%" PRIu64 "-%s", s->dir, netns, dev);
+}
+
+/* ifindex of a pinned link's device, 0 when the device is gone. */
+static int link_info(int fd, struct bpf_link_info *info)
+{
+	uint32_t len = sizeof(*info);
+
+	memset(info, 0, sizeof(*info));
+	if (bpf_link_get_info_by_fd(fd, info, &len))
+		return -errno;
+	return 0;
+}
+
+static const char *mode_name(uint32_t ifindex)
+{
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+
+	if (bpf_xdp_query(ifindex, 0, &q))
+		return NULL;
+	switch (q.attach_mode) {
+	case XDP_ATTACHED_DRV: return "native";
+	case XDP_ATTACHED_SKB: return "skb";
+	case XDP_ATTACHED_HW: return "hw";
+	case XDP_ATTACHED_MULTI: return "multi";
+	}
+	return NULL;
+}
+
+int xb_link_attach(struct xb_state *s, const char *dev, uint32_t flags)
+{
+	LIBBPF_OPTS(bpf_link_create_opts, opts, .flags = flags);
+	struct xdpblock_bpf *skel = NULL;
+	struct bpf_link_info info;
+	char path[PATH_MAX + 64];
+	int ifindex, fd, err;
+
+	ifindex = tpk_ifindex(dev);
+	if (ifindex < 0)
+		return ifindex;
+	link_path(s, tpk_netns_self_inode(), dev, path, sizeof(path));
+	fd = bpf_obj_get(path);
+	if (fd >= 0) {
+		err = link_info(fd, &info);
+		close(fd);
+		if (!err && info.xdp.ifindex) {
+			tpk_err("already attached to %s", dev);
+			return -EEXIST;
+		}
+		/* A device of that name went away and came back: forget the old one. */
+		unlink(path);
+	}
+
+	err = xb_state_load(s, true, &skel);
+	if (err)
+		return err;
+	fd = bpf_link_create(bpf_program__fd(skel->progs.xdpblock), ifindex, BPF_XDP, &opts);
+	if (fd < 0) {
+		err = -errno;
+		if (err == -EBUSY || err == -EEXIST)
+			tpk_err("%s already has an XDP program (`ip link set dev %s xdp off` removes it)",
+				dev, dev);
+		else if (err == -EOPNOTSUPP && (flags & XDP_FLAGS_DRV_MODE))
+			tpk_err("%s has no native XDP support; use --mode skb", dev);
+		else
+			tpk_err_errno(err, "cannot attach to %s", dev);
+		goto out;
+	}
+	if (bpf_obj_pin(fd, path)) {
+		err = -errno;
+		tpk_err_errno(err, "cannot pin %s", path);
+	}
+	close(fd);	/* without the pin this detaches again */
+out:
+	xdpblock_bpf__destroy(skel);
+	return err;
+}
+
+int xb_link_detach(struct xb_state *s, const char *dev)
+{
+	char path[PATH_MAX + 64];
+	int fd;
+
+	link_path(s, tpk_netns_self_inode(), dev, path, sizeof(path));
+	fd = s->dir_fd >= 0 ? bpf_obj_get(path) : -1;
+	if (fd < 0) {
+		if (tpk_ifindex(dev) < 0)
+			return -ENODEV;
+		tpk_err("not attached to %s", dev);
+		return -ENOENT;
+	}
+	/* Detach even if someone else holds the link open. */
+	bpf_link_detach(fd);
+	close(fd);
+	if (unlink(path)) {
+		int err = -errno;
+
+		tpk_err_errno(err, "cannot remove %s", path);
+		return err;
+	}
+	return 0;
+}
+
+static int parse_name(const char *name, struct xb_link *l)
+{
+	const char *p = name + strlen(LINK_PREFIX);
+	char *end;
+
+	if (strncmp(name, LINK_PREFIX, strlen(LINK_PREFIX)))
+		return -EINVAL;
+	errno = 0;
+	l->netns = strtoull(p, &end, 10);
+	if (errno || end == p || *end != '-' || !end[1] || strlen(end + 1) >= sizeof(l->ifname))
+		return -EINVAL;
+	strcpy(l->ifname, end + 1);
+	return 0;
+}
+
+int xb_links(struct xb_state *s, struct xb_link **out, size_t *n_out)
+{
+	struct xb_link *v = NULL;
+	size_t n = 0;
+	uint64_t self = tpk_netns_self_inode();
+	struct dirent *de;
+	DIR *d;
+
+	*out = NULL;
+	*n_out = 0;
+	d = opendir(s->dir);
+	if (!d)
+		return errno == ENOENT ? 0 : -errno;
+	while ((de = readdir(d))) {
+		char path[PATH_MAX + 300];
+		struct bpf_link_info info;
+		struct xb_link l = { 0 }, *nv;
+		int fd, err;
+
+		if (parse_name(de->d_name, &l))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", s->dir, de->d_name);
+		fd = bpf_obj_get(path);
+		if (fd < 0)
+			continue;
+		err = link_info(fd, &info);
+		close(fd);
+		if (err || info.type != BPF_LINK_TYPE_XDP)
+			continue;
+		l.ifindex = info.xdp.ifindex;
+		l.link_id = info.id;
+		l.prog_id = info.prog_id;
+		if (l.ifindex && l.netns == self)
+			l.mode = mode_name(l.ifindex);
+		nv = realloc(v, (n + 1) * sizeof(*v));
+		if (!nv) {
+			closedir(d);
+			free(v);
+			return -ENOMEM;
+		}
+		v = nv;
+		v[n++] = l;
+	}
+	closedir(d);
+	*out = v;
+	*n_out = n;
+	return 0;
+}
+
+int xb_links_prune(struct xb_state *s)
+{
+	struct xb_link *v;
+	size_t n;
+	int live = 0, err;
+
+	err = xb_links(s, &v, &n);
+	if (err)
+		return err;
+	for (size_t i = 0; i < n; i++) {
+		char path[PATH_MAX + 64];
+
+		if (v[i].ifindex) {
+			live++;
+			continue;
+		}
+		link_path(s, v[i].netns, v[i].ifname, path, sizeof(path));
+		unlink(path);
+	}
+	free(v);
+	return live;
+}

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Devices the program is attached to: one pinned bpf_link each, named
+ * link-<netns inode>-<ifname> in the state folder, so that an attachment
+ * outlives the command and two namespaces' eth0 do not collide. */
+#ifndef XDPBLOCK_LINKS_H
+#define XDPBLOCK_LINKS_H
+
+#include <net/if.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "state.h"
+
+struct xb_link {
+	char ifname[IF_NAMESIZE];
+	uint64_t netns;
+	uint32_t ifindex;	/* 0 once the device is gone */
+	uint32_t link_id, prog_id;
+	const char *mode;	/* "native", "skb", ... or NULL when unknown */
+};
+
+/* flags: XDP_FLAGS_DRV_MODE, XDP_FLAGS_SKB_MODE or 0 (the kernel picks). */
+int xb_link_attach(struct xb_state *s, const char *dev, uint32_t flags);
+int xb_link_detach(struct xb_state *s, const char *dev);
+/* Every pinned link, live or not. */
+int xb_links(struct xb_state *s, struct xb_link **links, size_t *n);
+/* Unpins links whose device is gone; returns how many are still live. */
+int xb_links_prune(struct xb_state *s);
+
+#endif

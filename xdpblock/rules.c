@@ -1,0 +1,446 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rules.h"
+#include "util.h"
+
+#define RULE_WORDS_MAX	8
+
+static bool proto_has_ports(int proto)
+{
+	return proto == IPPROTO_TCP || proto == IPPROTO_UDP || proto == IPPROTO_SCTP;
+}
+
+int xb_rule_make(const char *addr, const char *proto, const char *port,
+		 struct xb_rule *r, char *err, size_t errlen)
+{
+	bool v4;
+	int e;
+
+	memset(r, 0, sizeof(*r));
+	r->proto = -1;
+	e = tpk_prefix_parse(addr, false, &r->pfx);
+	if (e == -EINVAL && !tpk_prefix_parse(addr, true, &r->pfx)) {
+		char fix[INET6_ADDRSTRLEN + 8];
+
+		tpk_prefix_str(&r->pfx, fix, sizeof(fix));
+		snprintf(err, errlen, "invalid prefix '%s': host bits set (did you mean %s?)", addr, fix);
+		return -EINVAL;
+	}
+	if (e == -ERANGE) {
+		snprintf(err, errlen, "invalid prefix length in '%s' (0-32 for IPv4, 0-128 for IPv6)", addr);
+		return -EINVAL;
+	}
+	if (e) {
+		snprintf(err, errlen, "invalid address or prefix '%s'", addr);
+		return -EINVAL;
+	}
+	v4 = tpk_addr_is_v4(&r->pfx.addr);
+	if (proto && tpk_proto_parse(proto, &r->proto)) {
+		snprintf(err, errlen, "invalid protocol '%s' (tcp, udp, sctp, icmp, icmpv6 or 0-255)", proto);
+		return -EINVAL;
+	}
+	if ((r->proto == IPPROTO_ICMP && !v4) || (r->proto == IPPROTO_ICMPV6 && v4)) {
+		snprintf(err, errlen, "protocol %s does not occur over %s (use %s)",
+			 tpk_proto_name(r->proto), v4 ? "IPv4" : "IPv6", v4 ? "icmp" : "icmpv6");
+		return -EINVAL;
+	}
+	if (port) {
+		if (tpk_port_range_parse(port, &r->port)) {
+			snprintf(err, errlen, "invalid port '%s' (N or N-M, each 1-65535, N <= M)", port);
+			return -EINVAL;
+		}
+		if (r->proto >= 0 && !proto_has_ports(r->proto)) {
+			snprintf(err, errlen, "a port needs protocol tcp, udp or sctp (none means TCP and UDP)");
+			return -EINVAL;
+		}
+		r->has_port = true;
+	}
+	return 0;
+}
+
+/* "proto", "--proto" or "--proto=X" (value in *inline_val). */
+static const char *option_name(char *word, char **inline_val)
+{
+	char *eq;
+
+	*inline_val = NULL;
+	if (!strncmp(word, "--", 2)) {
+		word += 2;
+		eq = strchr(word, '=');
+		if (eq) {
+			*eq = '\0';
+			*inline_val = eq + 1;
+		}
+	}
+	return word;
+}
+
+int xb_rule_parse_line(const char *line, struct xb_rule *r, char *err, size_t errlen)
+{
+	char buf[512], *words[RULE_WORDS_MAX], *save = NULL, *w, *hash;
+	const char *proto = NULL, *port = NULL;
+	int n = 0;
+
+	if (strlen(line) >= sizeof(buf)) {
+		snprintf(err, errlen, "line too long");
+		return -EINVAL;
+	}
+	strcpy(buf, line);
+	hash = strchr(buf, '#');
+	if (hash)
+		*hash = '\0';
+	for (w = strtok_r(buf, " \t\r\n", &save); w; w = strtok_r(NULL, " \t\r\n", &save)) {
+		if (n == RULE_WORDS_MAX) {
+			snprintf(err, errlen, "too many words (ADDR[/LEN] [proto P] [port N[-M]])");
+			return -EINVAL;
+		}
+		words[n++] = w;
+	}
+	if (!n)
+		return 0;
+	for (int i = 1; i < n; i++) {
+		char *val;
+		const char *name = option_name(words[i], &val);
+
+		if (!val) {
+			if (i + 1 >= n) {
+				snprintf(err, errlen, "'%s' needs a value", words[i]);
+				return -EINVAL;
+			}
+			val = words[++i];
+		}
+		if (!strcmp(name, "proto") && !proto) {
+			proto = val;
+		} else if (!strcmp(name, "port") && !port) {
+			port = val;
+		} else {
+			snprintf(err, errlen, "unexpected '%s' (ADDR[/LEN] [proto P] [port N[-M]])", name);
+			return -EINVAL;
+		}
+	}
+	if (xb_rule_make(words[0], proto, port, r, err, errlen))
+		return -EINVAL;
+	return 1;
+}
+
+int xb_rules_read(const char *path, struct xb_rule **rules, size_t *n)
+{
+	bool is_stdin = !strcmp(path, "-");
+	FILE *f = is_stdin ? stdin : fopen(path, "r");
+	struct xb_rule *v = NULL, r;
+	size_t cap = 0, len = 0, count = 0;
+	char *line = NULL, err[256];
+	unsigned int lineno = 0;
+	int ret = 0;
+
+	if (!f) {
+		ret = -errno;
+		tpk_err_errno(ret, "cannot read %s", path);
+		return ret;
+	}
+	while (getline(&line, &len, f) >= 0) {
+		int got;
+
+		lineno++;
+		got = xb_rule_parse_line(line, &r, err, sizeof(err));
+		if (got < 0) {
+			tpk_err("%s line %u: %s", path, lineno, err);
+			ret = -EINVAL;
+			break;
+		}
+		if (!got)
+			continue;
+		if (count == cap) {
+			struct xb_rule *nv;
+
+			cap = cap ? cap * 2 : 256;
+			nv = realloc(v, cap * sizeof(*v));
+			if (!nv) {
+				ret = -ENOMEM;
+				tpk_err("out of memory");
+				break;
+			}
+			v = nv;
+		}
+		r.file = path;
+		r.line = lineno;
+		v[count++] = r;
+	}
+	if (!ret && ferror(f)) {
+		ret = -EIO;
+		tpk_err_errno(ret, "cannot read %s", path);
+	}
+	free(line);
+	if (!is_stdin)
+		fclose(f);
+	if (ret) {
+		free(v);
+		return ret;
+	}
+	*rules = v;
+	*n = count;
+	return 0;
+}
+
+void xb_rule_key(const struct xb_rule *r, struct xdpb_key *k)
+{
+	memset(k, 0, sizeof(*k));
+	k->prefixlen = r->pfx.len;
+	memcpy(k->addr, r->pfx.addr.bytes, tpk_addr_is_v4(&r->pfx.addr) ? 4 : 16);
+}
+
+void xb_rule_match(const struct xb_rule *r, struct xdpb_match *m)
+{
+	memset(m, 0, sizeof(*m));
+	if (r->proto >= 0) {
+		m->flags |= XDPB_M_PROTO;
+		m->proto = r->proto;
+	}
+	if (r->has_port) {
+		m->flags |= XDPB_M_PORT;
+		m->port_lo = r->port.lo;
+		m->port_hi = r->port.hi;
+	}
+}
+
+void xb_match_str(int family, const struct xdpb_key *k, const struct xdpb_match *m,
+		  char *buf, size_t len)
+{
+	char a[INET6_ADDRSTRLEN];
+	const char *pname;
+	int off;
+
+	tpk_addr_str(family, k->addr, a, sizeof(a));
+	off = snprintf(buf, len, "%s/%u", a, k->prefixlen);
+	if (m->flags & XDPB_M_PROTO && off >= 0 && (size_t)off < len) {
+		pname = tpk_proto_name(m->proto);
+		off += pname ? snprintf(buf + off, len - off, " proto %s", pname)
+			     : snprintf(buf + off, len - off, " proto %u", m->proto);
+	}
+	if (m->flags & XDPB_M_PORT && off >= 0 && (size_t)off < len) {
+		if (m->port_lo == m->port_hi)
+			snprintf(buf + off, len - off, " port %u", m->port_lo);
+		else
+			snprintf(buf + off, len - off, " port %u-%u", m->port_lo, m->port_hi);
+	}
+}
+
+void xb_rule_str(const struct xb_rule *r, char *buf, size_t len)
+{
+	struct xdpb_key k;
+	struct xdpb_match m;
+
+	xb_rule_key(r, &k);
+	xb_rule_match(r, &m);
+	xb_match_str(r->pfx.addr.family, &k, &m, buf, len);
+}
+
+/* Planning: sort the rules by prefix so each trie entry is read and
+ * written once, however many rules of the input share it. */
+
+static const struct xb_rule *sort_base;
+
+static int cmp_by_prefix(const void *a, const void *b)
+{
+	size_t ia = *(const size_t *)a, ib = *(const size_t *)b;
+	const struct tpk_prefix *pa = &sort_base[ia].pfx, *pb = &sort_base[ib].pfx;
+	int c;
+
+	if (pa->addr.family != pb->addr.family)
+		return pa->addr.family < pb->addr.family ? -1 : 1;
+	if (pa->len != pb->len)
+		return pa->len < pb->len ? -1 : 1;
+	c = memcmp(pa->addr.bytes, pb->addr.bytes, sizeof(pa->addr.bytes));
+	if (c)
+		return c;
+	return ia < ib ? -1 : ia > ib;	/* input order within a prefix */
+}
+
+static bool same_prefix(const struct xb_rule *a, const struct xb_rule *b)
+{
+	return a->pfx.addr.family == b->pfx.addr.family && a->pfx.len == b->pfx.len &&
+	       !memcmp(a->pfx.addr.bytes, b->pfx.addr.bytes, sizeof(a->pfx.addr.bytes));
+}
+
+static bool same_match(const struct xdpb_match *a, const struct xdpb_match *b)
+{
+	return a->flags == b->flags && a->proto == b->proto &&
+	       a->port_lo == b->port_lo && a->port_hi == b->port_hi;
+}
+
+static int find_match(const struct xdpb_rules *v, const struct xdpb_match *m)
+{
+	for (uint32_t i = 0; i < v->count && i < XDPB_MAX_MATCHES; i++)
+		if (same_match(&v->m[i], m))
+			return i;
+	return -1;
+}
+
+/* "FILE line N: " or "" for a rule from the command line. */
+static const char *where(const struct xb_rule *r, char *buf, size_t len)
+{
+	if (r->file)
+		snprintf(buf, len, "%s line %u: ", r->file, r->line);
+	else
+		buf[0] = '\0';
+	return buf;
+}
+
+/* Groups the input by prefix and reads each group's current entry. */
+static int plan_groups(const struct xb_rule *rules, size_t n, xb_lookup_fn lookup, void *ctx,
+		       struct xb_plan *plan, size_t **order_out, size_t **group_out)
+{
+	size_t *order, *group;
+	int err;
+
+	memset(plan, 0, sizeof(*plan));
+	order = calloc(n ? n : 1, sizeof(*order));
+	group = calloc(n ? n : 1, sizeof(*group));
+	plan->u = calloc(n ? n : 1, sizeof(*plan->u));
+	plan->ids = calloc(n ? n : 1, sizeof(*plan->ids));
+	if (!order || !group || !plan->u || !plan->ids) {
+		free(order);
+		free(group);
+		xb_plan_free(plan);
+		tpk_err("out of memory");
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++)
+		order[i] = i;
+	sort_base = rules;
+	qsort(order, n, sizeof(*order), cmp_by_prefix);
+	for (size_t i = 0; i < n; i++) {
+		const struct xb_rule *r = &rules[order[i]];
+		struct xb_update *u;
+
+		if (i && same_prefix(r, &rules[order[i - 1]])) {
+			group[order[i]] = plan->n - 1;
+			continue;
+		}
+		u = &plan->u[plan->n];
+		u->family = r->pfx.addr.family;
+		xb_rule_key(r, &u->key);
+		err = lookup(ctx, u->family, &u->key, &u->old);
+		if (err && err != -ENOENT) {
+			free(order);
+			free(group);
+			xb_plan_free(plan);
+			return err;
+		}
+		u->had_old = !err;
+		if (!u->had_old) {
+			memset(&u->old, 0, sizeof(u->old));
+			u->old.prefixlen = u->key.prefixlen;
+		}
+		u->new = u->old;
+		group[order[i]] = plan->n++;
+	}
+	*order_out = order;
+	*group_out = group;
+	return 0;
+}
+
+int xb_plan_add(const struct xb_rule *rules, size_t n, uint32_t *next_id,
+		xb_lookup_fn lookup, void *ctx, struct xb_plan *plan)
+{
+	size_t *order, *group;
+	int *slot, err;
+	char at[320], text[128];
+
+	err = plan_groups(rules, n, lookup, ctx, plan, &order, &group);
+	if (err)
+		return err;
+	slot = calloc(n ? n : 1, sizeof(*slot));
+	if (!slot) {
+		tpk_err("out of memory");
+		err = -ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct xb_rule *r = &rules[order[i]];
+		struct xdpb_rules *v = &plan->u[group[order[i]]].new;
+		struct xdpb_match m;
+
+		xb_rule_match(r, &m);
+		if (find_match(v, &m) >= 0) {
+			slot[order[i]] = -1;
+			plan->skipped++;
+			continue;
+		}
+		if (v->count >= XDPB_MAX_MATCHES) {
+			xb_rule_str(r, text, sizeof(text));
+			tpk_err("%s%s: too many rules for one prefix (at most %d; use port ranges)",
+				where(r, at, sizeof(at)), text, XDPB_MAX_MATCHES);
+			err = -ENOSPC;
+			goto out;
+		}
+		slot[order[i]] = v->count;
+		v->m[v->count++] = m;
+	}
+	/* Ids in input order, so that `list` shows rules as they were given. */
+	for (size_t i = 0; i < n; i++) {
+		if (slot[i] < 0)
+			continue;
+		if (*next_id == UINT32_MAX) {
+			tpk_err("rule ids exhausted; flush all rules first");
+			err = -ERANGE;
+			goto out;
+		}
+		plan->u[group[i]].new.m[slot[i]].id = *next_id;
+		plan->ids[plan->n_ids++] = (*next_id)++;
+	}
+out:
+	free(slot);
+	free(order);
+	free(group);
+	if (err)
+		xb_plan_free(plan);
+	return err;
+}
+
+int xb_plan_remove(const struct xb_rule *rules, size_t n,
+		   xb_lookup_fn lookup, void *ctx, struct xb_plan *plan)
+{
+	size_t *order, *group;
+	char at[320], text[128];
+	int err;
+
+	err = plan_groups(rules, n, lookup, ctx, plan, &order, &group);
+	if (err)
+		return err;
+	for (size_t i = 0; i < n; i++) {
+		const struct xb_rule *r = &rules[order[i]];
+		struct xdpb_rules *v = &plan->u[group[order[i]]].new;
+		struct xdpb_match m;
+		int at_slot;
+
+		xb_rule_match(r, &m);
+		at_slot = find_match(v, &m);
+		if (at_slot < 0) {
+			xb_rule_str(r, text, sizeof(text));
+			tpk_err("%sno such rule: %s", where(r, at, sizeof(at)), text);
+			err = -ENOENT;
+			break;
+		}
+		plan->ids[plan->n_ids++] = v->m[at_slot].id;
+		memmove(&v->m[at_slot], &v->m[at_slot + 1],
+			(v->count - at_slot - 1) * sizeof(v->m[0]));
+		v->count--;
+		memset(&v->m[v->count], 0, sizeof(v->m[0]));
+	}
+	free(order);
+	free(group);
+	if (err)
+		xb_plan_free(plan);
+	return err;
+}
+
+void xb_plan_free(struct xb_plan *plan)
+{
+	free(plan->u);
+	free(plan->ids);
+	memset(plan, 0, sizeof(*plan));
+}

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* xdpblock's pinned state: the folder in bpffs, its lock, its maps. */
+#ifndef XDPBLOCK_STATE_H
+#define XDPBLOCK_STATE_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "rules.h"
+
+struct xdpblock_bpf;
+
+enum xb_map {
+	XB_MAP_V4,
+	XB_MAP_V6,
+	XB_MAP_STATS,
+	XB_MAP_TOTALS,
+	XB_MAP_META,
+	XB_MAP_MAX,
+};
+
+enum xb_open {
+	XB_READ,	/* no lock; an absent folder is an empty state */
+	XB_WRITE,	/* locked; an absent folder is an empty state */
+	XB_CREATE,	/* locked; folder and maps made when absent */
+};
+
+struct xb_state {
+	char dir[PATH_MAX];	/* <bpffs>/xdpblock */
+	int dir_fd;		/* holds the lock; -1 */
+	int fd[XB_MAP_MAX];	/* -1 when not pinned */
+};
+
+/* Every rule with its counters, as `list` shows it. */
+struct xb_row {
+	int family;
+	struct xdpb_key key;
+	struct xdpb_match m;
+	struct xdpb_counter c;
+};
+
+int xb_state_open(struct xb_state *s, enum xb_open how);
+void xb_state_close(struct xb_state *s);
+bool xb_state_has_maps(const struct xb_state *s);
+/* Opens the object with every map pinned in s->dir (reused when there) and
+ * loads it, with the XDP program or without (just to make the maps). */
+int xb_state_load(struct xb_state *s, bool with_prog, struct xdpblock_bpf **skel);
+
+int xb_state_add(struct xb_state *s, const struct xb_rule *rules, size_t n, size_t *added,
+		 size_t *skipped);
+int xb_state_remove(struct xb_state *s, const struct xb_rule *rules, size_t n);
+/* Every rule, ordered by id. */
+int xb_state_rows(struct xb_state *s, struct xb_row **rows, size_t *n);
+int xb_state_totals(struct xb_state *s, struct xdpb_counter t[XDPB_T_MAX]);
+/* Deletes every rule; with unpin, also the maps and the folder. */
+int xb_state_flush(struct xb_state *s, bool unpin);
+
+#endif
