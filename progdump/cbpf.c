@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <stdio.h>
+#include <pcap/pcap.h>
+
+#include "cbpf.h"
+#include "util.h"
+
+/* Operand spellings per opcode; k prints in decimal for arithmetic and in
+ * hex for bit operations and comparisons, as tcpdump does. */
+void pd_cbpf_format(char *buf, size_t size, const void *insn, int n)
+{
+	const struct bpf_insn *in = insn;
+	const char *op, *fmt = NULL;
+	char operand[64] = "";
+	unsigned int k = in->k;
+
+	switch (in->code) {
+	case BPF_RET | BPF_K: op = "ret"; fmt = "#%d"; break;
+	case BPF_RET | BPF_A: op = "ret"; break;
+	case BPF_LD | BPF_W | BPF_ABS: op = "ld"; fmt = "[%d]"; break;
+	case BPF_LD | BPF_H | BPF_ABS: op = "ldh"; fmt = "[%d]"; break;
+	case BPF_LD | BPF_B | BPF_ABS: op = "ldb"; fmt = "[%d]"; break;
+	case BPF_LD | BPF_W | BPF_LEN: op = "ld"; fmt = "#pktlen"; break;
+	case BPF_LDX | BPF_W | BPF_LEN: op = "ldx"; fmt = "#pktlen"; break;
+	case BPF_LD | BPF_W | BPF_IND: op = "ld"; fmt = "[x + %d]"; break;
+	case BPF_LD | BPF_H | BPF_IND: op = "ldh"; fmt = "[x + %d]"; break;
+	case BPF_LD | BPF_B | BPF_IND: op = "ldb"; fmt = "[x + %d]"; break;
+	case BPF_LD | BPF_IMM: op = "ld"; fmt = "#0x%x"; break;
+	case BPF_LDX | BPF_IMM: op = "ldx"; fmt = "#0x%x"; break;
+	case BPF_LDX | BPF_MSH | BPF_B: op = "ldxb"; fmt = "4*([%d]&0xf)"; break;
+	case BPF_LD | BPF_MEM: op = "ld"; fmt = "M[%d]"; break;
+	case BPF_LDX | BPF_MEM: op = "ldx"; fmt = "M[%d]"; break;
+	case BPF_ST: op = "st"; fmt = "M[%d]"; break;
+	case BPF_STX: op = "stx"; fmt = "M[%d]"; break;
+	case BPF_JMP | BPF_JA: op = "ja"; fmt = "%d"; k = n + 1 + in->k; break;
+	case BPF_JMP | BPF_JGT | BPF_K: op = "jgt"; fmt = "#0x%x"; break;
+	case BPF_JMP | BPF_JGE | BPF_K: op = "jge"; fmt = "#0x%x"; break;
+	case BPF_JMP | BPF_JEQ | BPF_K: op = "jeq"; fmt = "#0x%x"; break;
+	case BPF_JMP | BPF_JSET | BPF_K: op = "jset"; fmt = "#0x%x"; break;
+	case BPF_JMP | BPF_JGT | BPF_X: op = "jgt"; fmt = "x"; break;
+	case BPF_JMP | BPF_JGE | BPF_X: op = "jge"; fmt = "x"; break;
+	case BPF_JMP | BPF_JEQ | BPF_X: op = "jeq"; fmt = "x"; break;
+	case BPF_JMP | BPF_JSET | BPF_X: op = "jset"; fmt = "x"; break;
+	case BPF_ALU | BPF_ADD | BPF_X: op = "add"; fmt = "x"; break;
+	case BPF_ALU | BPF_SUB | BPF_X: op = "sub"; fmt = "x"; break;
+	case BPF_ALU | BPF_MUL | BPF_X: op = "mul"; fmt = "x"; break;
+	case BPF_ALU | BPF_DIV | BPF_X: op = "div"; fmt = "x"; break;
+	case BPF_ALU | BPF_MOD | BPF_X: op = "mod"; fmt = "x"; break;
+	case BPF_ALU | BPF_AND | BPF_X: op = "and"; fmt = "x"; break;
+	case BPF_ALU | BPF_OR | BPF_X: op = "or"; fmt = "x"; break;
+	case BPF_ALU | BPF_XOR | BPF_X: op = "xor"; fmt = "x"; break;
+	case BPF_ALU | BPF_LSH | BPF_X: op = "lsh"; fmt = "x"; break;
+	case BPF_ALU | BPF_RSH | BPF_X: op = "rsh"; fmt = "x"; break;
+	case BPF_ALU | BPF_ADD | BPF_K: op = "add"; fmt = "#%d"; break;
+	case BPF_ALU | BPF_SUB | BPF_K: op = "sub"; fmt = "#%d"; break;
+	case BPF_ALU | BPF_MUL | BPF_K: op = "mul"; fmt = "#%d"; break;
+	case BPF_ALU | BPF_DIV | BPF_K: op = "div"; fmt = "#%d"; break;
+	case BPF_ALU | BPF_MOD | BPF_K: op = "mod"; fmt = "#%d"; break;
+	case BPF_ALU | BPF_AND | BPF_K: op = "and"; fmt = "#0x%x"; break;
+	case BPF_ALU | BPF_OR | BPF_K: op = "or"; fmt = "#0x%x"; break;
+	case BPF_ALU | BPF_XOR | BPF_K: op = "xor"; fmt = "#0x%x"; break;
+	case BPF_ALU | BPF_LSH | BPF_K: op = "lsh"; fmt = "#%d"; break;
+	case BPF_ALU | BPF_RSH | BPF_K: op = "rsh"; fmt = "#%d"; break;
+	case BPF_ALU | BPF_NEG: op = "neg"; break;
+	case BPF_MISC | BPF_TAX: op = "tax"; break;
+	case BPF_MISC | BPF_TXA: op = "txa"; break;
+	default:
+		op = "unimp";
+		fmt = "0x%x";
+		k = in->code;
+	}
+	if (fmt) {
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+		snprintf(operand, sizeof(operand), fmt, k);
+#pragma GCC diagnostic pop
+	}
+	if (BPF_CLASS(in->code) == BPF_JMP && BPF_OP(in->code) != BPF_JA)
+		snprintf(buf, size, "(%03d) %-8s %-16s jt %d\tjf %d", n, op, operand,
+			 n + 1 + in->jt, n + 1 + in->jf);
+	else
+		snprintf(buf, size, "(%03d) %-8s %s", n, op, operand);
+}
+
+int pd_cbpf_linktype(const char *name)
+{
+	uint64_t v;
+
+	if (!tpk_parse_u64(name, 0, 65535, &v))
+		return (int)v;
+	return pcap_datalink_name_to_val(name);
+}
+
+int pd_cbpf_dump(const char *expr, int linktype, int snaplen, bool optimize)
+{
+	struct bpf_program prog;
+	char line[256];
+	pcap_t *p;
+	u_int i;
+
+	p = pcap_open_dead(linktype, snaplen);
+	if (!p) {
+		tpk_err("can't open a pcap handle for link type %d", linktype);
+		return TPK_EXIT_FAIL;
+	}
+	if (pcap_compile(p, &prog, expr, optimize, PCAP_NETMASK_UNKNOWN) < 0) {
+		tpk_err("bad filter '%s': %s", expr, pcap_geterr(p));
+		pcap_close(p);
+		return TPK_EXIT_USAGE;
+	}
+	for (i = 0; i < prog.bf_len; i++) {
+		pd_cbpf_format(line, sizeof(line), &prog.bf_insns[i], (int)i);
+		printf("%s\n", line);
+	}
+	pcap_freecode(&prog);
+	pcap_close(p);
+	return TPK_EXIT_OK;
+}

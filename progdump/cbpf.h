@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Classic BPF: a pcap filter compiled by libpcap, printed as `tcpdump -d`. */
+#ifndef PD_CBPF_H
+#define PD_CBPF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* One instruction (a libpcap struct bpf_insn; untyped here because it
+ * shares its name with the kernel's) at index n, in tcpdump -d's wording,
+ * without newline. */
+void pd_cbpf_format(char *buf, size_t size, const void *insn, int n);
+
+/* DLT_EN10MB, what tcpdump gets from an Ethernet or loopback device. */
+#define PD_LINKTYPE_DEFAULT 1
+
+/* A DLT name ("EN10MB", "RAW") or number; -1 when unknown. */
+int pd_cbpf_linktype(const char *name);
+
+/* Compile expr for linktype (DLT_ value) and print it; returns an exit
+ * code after one error line on failure. */
+int pd_cbpf_dump(const char *expr, int linktype, int snaplen, bool optimize);
+
+#endif

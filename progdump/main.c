@@ -1,0 +1,304 @@
+// SPDX-License-Identifier: GPL-2.0
+/* progdump: list and disassemble the BPF programs loaded in the kernel, in
+ * bpftool prog's format, and show the classic BPF of a pcap filter, in
+ * tcpdump -d's format. */
+#include <argp.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/libbpf.h>
+
+#include "cbpf.h"
+#include "cfg.h"
+#include "json.h"
+#include "prog.h"
+#include "show.h"
+#include "util.h"
+#include "xlated.h"
+
+#define MAX_ARGS 64
+
+static struct env {
+	bool json, pretty, verbose, no_optimize;
+	int linktype;
+	uint64_t snaplen;
+	int argc;
+	char *argv[MAX_ARGS];
+} env = {
+	.linktype = PD_LINKTYPE_DEFAULT,
+	.snaplen = 262144,
+};
+
+const char *argp_program_version = "progdump " TRACEPKT_VERSION;
+const char *argp_program_bug_address = "the project's issue tracker";
+
+static const char doc[] =
+"List and disassemble loaded BPF programs, as `bpftool prog` prints them, and\n"
+"print the classic BPF of a pcap filter, as `tcpdump -d` does.\n"
+"\n"
+"Commands:\n"
+"  list                          every loaded program (the default)\n"
+"  show PROG                     one program (or all matching a name or tag)\n"
+"  dump xlated PROG [opcodes] [linum] [visual]\n"
+"                                post-verifier instructions; visual: DOT graph\n"
+"  cbpf EXPR...                  classic BPF of a pcap filter expression\n"
+"PROG is ID, id ID, name NAME, tag TAG or pinned PATH.\n"
+"\n"
+"Examples:\n"
+"  progdump                              # like bpftool prog\n"
+"  progdump --json --pretty list\n"
+"  progdump show id 42\n"
+"  progdump dump xlated name xdp_prog linum\n"
+"  progdump dump xlated id 42 visual > prog.dot && dot -Tpng prog.dot > prog.png\n"
+"  progdump cbpf 'ip and udp port 53'\n"
+"  progdump cbpf --linktype RAW 'tcp[tcpflags] & tcp-syn != 0'\n"
+"\n"
+"Exit status: 0 ok, 1 the kernel refused, 2 bad command line or input\n"
+"(no such program, malformed filter).\n"
+"\n"
+"Options:";
+
+enum {
+	OPT_NO_OPTIMIZE = 0x100,
+};
+
+static const struct argp_option options[] = {
+	{ "json", 'j', NULL, 0, "JSON output (list, show)", 0 },
+	{ "pretty", 'p', NULL, 0, "Indented JSON; implies --json", 0 },
+	{ "linktype", 'y', "TYPE", 0, "cbpf: link-layer type, a DLT name such as EN10MB (default), RAW, LINUX_SLL, or a number", 0 },
+	{ "snaplen", 's', "BYTES", 0, "cbpf: snapshot length, the accept return value (default 262144)", 0 },
+	{ "no-optimize", OPT_NO_OPTIMIZE, NULL, 0, "cbpf: do not run libpcap's optimizer (tcpdump -O)", 0 },
+	{ "verbose", 'v', NULL, 0, "Show libbpf's messages", 0 },
+	{},
+};
+
+static error_t parse_opt(int key, char *arg, struct argp_state *state)
+{
+	switch (key) {
+	case 'j':
+		env.json = true;
+		break;
+	case 'p':
+		env.json = env.pretty = true;
+		break;
+	case 'v':
+		env.verbose = true;
+		break;
+	case OPT_NO_OPTIMIZE:
+		env.no_optimize = true;
+		break;
+	case 'y':
+		env.linktype = pd_cbpf_linktype(arg);
+		if (env.linktype < 0)
+			argp_failure(state, TPK_EXIT_USAGE, 0, "unknown link type '%s'", arg);
+		break;
+	case 's':
+		if (tpk_parse_u64(arg, 1, 262144, &env.snaplen))
+			argp_failure(state, TPK_EXIT_USAGE, 0, "bad snapshot length '%s' (1-262144)", arg);
+		break;
+	case ARGP_KEY_ARG:
+		if (env.argc == MAX_ARGS)
+			argp_failure(state, TPK_EXIT_USAGE, 0, "too many arguments");
+		env.argv[env.argc++] = arg;
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+static int show(int argc, char **argv, struct pd_json *j)
+{
+	int *fds, n, i, err, ret = TPK_EXIT_OK;
+
+	if (!argc)
+		return pd_show_all(j);
+	n = pd_prog_select(&argc, &argv, &fds);
+	if (n < 0)
+		return -n;
+	if (argc) {
+		tpk_err("unexpected argument '%s'", argv[0]);
+		ret = TPK_EXIT_USAGE;
+		goto out;
+	}
+	if (j && n > 1)
+		pd_json_start_array(j);
+	for (i = 0; i < n; i++) {
+		err = pd_show_fd(fds[i], j);
+		if (err) {
+			tpk_err_errno(err, "can't read program info");
+			ret = TPK_EXIT_FAIL;
+			break;
+		}
+	}
+	if (j && n > 1)
+		pd_json_end_array(j);
+out:
+	for (i = 0; i < n; i++)
+		close(fds[i]);
+	free(fds);
+	return ret;
+}
+
+static int dump_one(int fd, bool visual, bool opcodes, bool linum)
+{
+	struct pd_dump d;
+	struct pd_prog p;
+	int err;
+
+	err = pd_prog_fetch(fd, &p, true);
+	if (err) {
+		tpk_err_errno(err, "can't read program info");
+		return TPK_EXIT_FAIL;
+	}
+	err = pd_dump_open(&d, &p);
+	if (!err) {
+		d.opcodes = opcodes;
+		d.linum = linum;
+		if (visual) {
+			if (pd_dump_cfg(&d)) {
+				tpk_err("out of memory");
+				err = TPK_EXIT_FAIL;
+			}
+		} else {
+			pd_dump_plain(&d);
+		}
+	}
+	pd_dump_close(&d);
+	pd_prog_free(&p);
+	return err;
+}
+
+static int dump(int argc, char **argv)
+{
+	bool visual = false, opcodes = false, linum = false;
+	int *fds, n, i, ret = TPK_EXIT_OK;
+
+	if (!argc || strcmp(argv[0], "xlated")) {
+		tpk_err("expected 'dump xlated PROG', got 'dump %s'", argc ? argv[0] : "");
+		return TPK_EXIT_USAGE;
+	}
+	if (argc < 2) {
+		tpk_err("expected a program after 'dump xlated'");
+		return TPK_EXIT_USAGE;
+	}
+	argc--, argv++;
+	n = pd_prog_select(&argc, &argv, &fds);
+	if (n < 0)
+		return -n;
+	for (; argc; argc--, argv++) {
+		if (!strcmp(argv[0], "opcodes"))
+			opcodes = true;
+		else if (!strcmp(argv[0], "linum"))
+			linum = true;
+		else if (!strcmp(argv[0], "visual"))
+			visual = true;
+		else {
+			tpk_err("expected 'opcodes', 'linum' or 'visual', got '%s'", argv[0]);
+			ret = TPK_EXIT_USAGE;
+			goto out;
+		}
+	}
+	if (visual && n > 1) {
+		tpk_err("several programs matched; 'visual' draws one");
+		ret = TPK_EXIT_USAGE;
+		goto out;
+	}
+	for (i = 0; i < n && !ret; i++) {
+		if (n > 1) {
+			struct pd_prog p;
+
+			if (pd_prog_fetch(fds[i], &p, false) == 0)
+				pd_show_header(&p.info, fds[i], NULL);
+		}
+		ret = dump_one(fds[i], visual, opcodes, linum);
+		if (n > 1 && i != n - 1)
+			printf("\n");
+	}
+out:
+	for (i = 0; i < n; i++)
+		close(fds[i]);
+	free(fds);
+	return ret;
+}
+
+static int cbpf(int argc, char **argv)
+{
+	size_t len = 0;
+	char *expr;
+	int i, ret;
+
+	if (!argc) {
+		tpk_err("expected a filter expression after 'cbpf'");
+		return TPK_EXIT_USAGE;
+	}
+	/* Words joined with spaces, as tcpdump joins its arguments. */
+	for (i = 0; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	expr = calloc(1, len);
+	if (!expr) {
+		tpk_err("out of memory");
+		return TPK_EXIT_FAIL;
+	}
+	for (i = 0; i < argc; i++) {
+		if (i)
+			strcat(expr, " ");
+		strcat(expr, argv[i]);
+	}
+	ret = pd_cbpf_dump(expr, env.linktype, (int)env.snaplen, !env.no_optimize);
+	free(expr);
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct argp argp = {
+		.options = options,
+		.parser = parse_opt,
+		.args_doc = "[list | show PROG | dump xlated PROG [opcodes] [linum] [visual] | cbpf EXPR...]",
+		.doc = doc,
+	};
+	const char *cmd;
+	struct pd_json json, *j = NULL;
+	int err;
+
+	tpk_progname = "progdump";
+	err = argp_parse(&argp, argc, argv, 0, NULL, NULL);
+	if (err)
+		return TPK_EXIT_USAGE;
+	tpk_libbpf_setup(env.verbose);
+
+	cmd = env.argc ? env.argv[0] : "list";
+	if (!strcmp(cmd, "cbpf"))
+		return cbpf(env.argc - 1, env.argv + 1);
+
+	if (env.json) {
+		pd_json_init(&json, stdout, env.pretty);
+		j = &json;
+	}
+	if (!strcmp(cmd, "list") || !strcmp(cmd, "show")) {
+		if (!strcmp(cmd, "list") && env.argc > 1) {
+			tpk_err("'list' takes no argument; use 'show PROG'");
+			return TPK_EXIT_USAGE;
+		}
+		err = show(env.argc ? env.argc - 1 : 0, env.argv + 1, j);
+	} else if (!strcmp(cmd, "dump")) {
+		if (j) {
+			tpk_err("'dump' has no JSON output");
+			return TPK_EXIT_USAGE;
+		}
+		err = dump(env.argc - 1, env.argv + 1);
+	} else {
+		tpk_err("unknown command '%s'; expected list, show, dump or cbpf", cmd);
+		return TPK_EXIT_USAGE;
+	}
+	if (j && !err)
+		pd_json_finish(j);
+	if (fflush(stdout) && errno != EPIPE) {
+		tpk_err_errno(-errno, "can't write output");
+		return TPK_EXIT_FAIL;
+	}
+	return err;
+}

@@ -1,0 +1,262 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "prog.h"
+#include "show.h"
+#include "util.h"
+
+/* Load time is nanoseconds since boot; turn it into wall-clock seconds the
+ * way bpftool does, so both print the same second. */
+static void load_time(__u64 nsecs, bool epoch, char *buf, size_t size)
+{
+	struct timespec real, boot;
+	time_t secs;
+	struct tm tm;
+
+	if (clock_gettime(CLOCK_REALTIME, &real) || clock_gettime(CLOCK_BOOTTIME, &boot)) {
+		snprintf(buf, size, "%llu", (unsigned long long)(nsecs / 1000000000));
+		return;
+	}
+	secs = (real.tv_sec - boot.tv_sec) + (real.tv_nsec - boot.tv_nsec + nsecs) / 1000000000;
+	if (!localtime_r(&secs, &tm)) {
+		snprintf(buf, size, "%llu", (unsigned long long)(nsecs / 1000000000));
+		return;
+	}
+	strftime(buf, size, epoch ? "%s" : "%FT%T%z", &tm);
+}
+
+/* "memlock" from /proc/self/fdinfo: the kernel's own accounting. */
+static char *fdinfo_value(int fd, const char *key)
+{
+	char path[64], *line = NULL, *val = NULL;
+	size_t n = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	f = fopen(path, "r");
+	if (!f)
+		return NULL;
+	while (getline(&line, &n, f) > 0) {
+		char *tab;
+
+		if (!strstr(line, key))
+			continue;
+		tab = strchr(line, '\t');
+		if (tab && tab[1]) {
+			val = strdup(tab + 1);
+			if (val)
+				val[strcspn(val, "\n")] = '\0';
+		}
+		break;
+	}
+	free(line);
+	fclose(f);
+	return val;
+}
+
+static const char *type_name(__u32 type, char *buf, size_t size)
+{
+	const char *s = libbpf_bpf_prog_type_str(type);
+
+	if (s)
+		return s;
+	snprintf(buf, size, "%u", type);
+	return NULL;
+}
+
+void pd_show_header(const struct bpf_prog_info *info, int fd, struct pd_json *j)
+{
+	char name[128], num[16];
+	const char *type = type_name(info->type, num, sizeof(num));
+	int i;
+
+	if (*info->name)
+		pd_prog_full_name(info, fd, name, sizeof(name));
+	if (j) {
+		pd_json_name(j, "id");
+		pd_json_uint(j, info->id);
+		pd_json_name(j, "type");
+		if (type)
+			pd_json_string(j, type);
+		else
+			pd_json_uint(j, info->type);
+		if (*info->name) {
+			pd_json_name(j, "name");
+			pd_json_string(j, name);
+		}
+		pd_json_name(j, "tag");
+		pd_json_raw(j, "\"%02x%02x%02x%02x%02x%02x%02x%02x\"",
+			    info->tag[0], info->tag[1], info->tag[2], info->tag[3],
+			    info->tag[4], info->tag[5], info->tag[6], info->tag[7]);
+		pd_json_name(j, "gpl_compatible");
+		pd_json_bool(j, info->gpl_compatible);
+		if (info->run_time_ns) {
+			pd_json_name(j, "run_time_ns");
+			pd_json_uint(j, info->run_time_ns);
+			pd_json_name(j, "run_cnt");
+			pd_json_uint(j, info->run_cnt);
+		}
+		if (info->recursion_misses) {
+			pd_json_name(j, "recursion_misses");
+			pd_json_uint(j, info->recursion_misses);
+		}
+		return;
+	}
+	printf("%u: ", info->id);
+	if (type)
+		printf("%s  ", type);
+	else
+		printf("type %s  ", num);
+	if (*info->name)
+		printf("name %s  ", name);
+	printf("tag ");
+	for (i = 0; i < BPF_TAG_SIZE; i++)
+		printf("%02x", info->tag[i]);
+	printf("%s", info->gpl_compatible ? "  gpl" : "");
+	if (info->run_time_ns)
+		printf(" run_time_ns %llu run_cnt %llu", (unsigned long long)info->run_time_ns,
+		       (unsigned long long)info->run_cnt);
+	if (info->recursion_misses)
+		printf(" recursion_misses %llu", (unsigned long long)info->recursion_misses);
+	printf("\n");
+}
+
+static void show_json(const struct pd_prog *p, int fd, struct pd_json *j)
+{
+	const struct bpf_prog_info *i = &p->info;
+	char *memlock;
+	char buf[32];
+	__u32 k;
+
+	pd_json_start_object(j);
+	pd_show_header(i, fd, j);
+	if (i->load_time) {
+		load_time(i->load_time, true, buf, sizeof(buf));
+		pd_json_name(j, "loaded_at");
+		pd_json_raw(j, "%s", buf);
+		pd_json_name(j, "uid");
+		pd_json_uint(j, i->created_by_uid);
+	}
+	pd_json_name(j, "orphaned");
+	pd_json_bool(j, p->orphaned);
+	pd_json_name(j, "bytes_xlated");
+	pd_json_uint(j, i->xlated_prog_len);
+	pd_json_name(j, "jited");
+	pd_json_bool(j, i->jited_prog_len);
+	if (i->jited_prog_len) {
+		pd_json_name(j, "bytes_jited");
+		pd_json_uint(j, i->jited_prog_len);
+	}
+	memlock = fdinfo_value(fd, "memlock");
+	if (memlock) {
+		pd_json_name(j, "bytes_memlock");
+		pd_json_raw(j, "%lld", atoll(memlock));
+	}
+	free(memlock);
+	if (i->nr_map_ids && p->map_ids) {
+		pd_json_name(j, "map_ids");
+		pd_json_start_array(j);
+		for (k = 0; k < i->nr_map_ids; k++)
+			pd_json_uint(j, p->map_ids[k]);
+		pd_json_end_array(j);
+	}
+	if (i->btf_id) {
+		pd_json_name(j, "btf_id");
+		pd_json_uint(j, i->btf_id);
+	}
+	pd_json_end_object(j);
+}
+
+static void show_plain(const struct pd_prog *p, int fd)
+{
+	const struct bpf_prog_info *i = &p->info;
+	char *memlock;
+	char buf[32];
+	__u32 k;
+
+	pd_show_header(i, fd, NULL);
+	if (i->load_time) {
+		load_time(i->load_time, false, buf, sizeof(buf));
+		printf("\tloaded_at %s  uid %u\n", buf, i->created_by_uid);
+	}
+	printf("\txlated %uB", i->xlated_prog_len);
+	if (i->jited_prog_len)
+		printf("  jited %uB", i->jited_prog_len);
+	else
+		printf("  not jited");
+	memlock = fdinfo_value(fd, "memlock");
+	if (memlock)
+		printf("  memlock %sB", memlock);
+	free(memlock);
+	if (p->orphaned)
+		printf("  orphaned");
+	if (i->nr_map_ids && p->map_ids) {
+		printf("  map_ids ");
+		for (k = 0; k < i->nr_map_ids; k++)
+			printf("%u%s", p->map_ids[k], k + 1 == i->nr_map_ids ? "" : ",");
+	}
+	if (i->btf_id)
+		printf("\n\tbtf_id %u", i->btf_id);
+	printf("\n");
+}
+
+int pd_show_fd(int fd, struct pd_json *j)
+{
+	struct pd_prog p;
+	int err;
+
+	err = pd_prog_fetch(fd, &p, true);
+	if (err)
+		return err;
+	if (j)
+		show_json(&p, fd, j);
+	else
+		show_plain(&p, fd);
+	pd_prog_free(&p);
+	return 0;
+}
+
+int pd_show_all(struct pd_json *j)
+{
+	int ret = TPK_EXIT_OK;
+	__u32 id = 0;
+
+	if (j)
+		pd_json_start_array(j);
+	for (;;) {
+		int fd, err;
+
+		if (bpf_prog_get_next_id(id, &id)) {
+			if (errno != ENOENT) {
+				tpk_err_errno(-errno, "can't get next program");
+				ret = TPK_EXIT_FAIL;
+			}
+			break;
+		}
+		fd = bpf_prog_get_fd_by_id(id);
+		if (fd < 0) {
+			if (fd == -ENOENT)
+				continue;	/* unloaded since get_next_id */
+			tpk_err_errno(fd, "can't open program %u", id);
+			ret = TPK_EXIT_FAIL;
+			break;
+		}
+		err = pd_show_fd(fd, j);
+		close(fd);
+		if (err) {
+			tpk_err_errno(err, "can't read program %u", id);
+			ret = TPK_EXIT_FAIL;
+			break;
+		}
+	}
+	if (j)
+		pd_json_end_array(j);
+	return ret;
+}

@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* `list` and `show`: bpftool prog show's text and JSON. */
+#ifndef PD_SHOW_H
+#define PD_SHOW_H
+
+#include <stdbool.h>
+#include "json.h"
+
+/* One program; json == NULL prints text. Returns 0 or -errno. */
+int pd_show_fd(int fd, struct pd_json *json);
+/* Every loaded program in ID order. Returns an exit code. */
+int pd_show_all(struct pd_json *json);
+/* The "ID: type  name N  tag T  gpl" line, or its JSON fields. */
+void pd_show_header(const struct bpf_prog_info *info, int fd, struct pd_json *json);
+
+#endif
