@@ -12,6 +12,7 @@
 #include "output.h"
 #include "rules.h"
 #include "state.h"
+#include "sys.h"
 #include "util.h"
 
 enum cmd {
@@ -70,6 +71,8 @@ static const char doc[] =
 "The same rules apply on every device xdpblock is attached to; they live in\n"
 "/sys/fs/bpf/xdpblock and survive the command, detach and re-attach.\n"
 "Rule files: one rule a line, 'ADDR[/LEN] [proto P] [port N[-M]]', '#' comments.\n"
+"XDPBLOCK_PINS=NAME in the environment keeps a separate blocklist in\n"
+"/sys/fs/bpf/NAME.\n"
 "\n"
 "Examples:\n"
 "  xdpblock attach eth0\n"
@@ -228,6 +231,9 @@ static int cmd_attach_detach(void)
 	struct xb_state s;
 	int err;
 
+	/* Before anything is made in bpffs. */
+	if (env.cmd == CMD_ATTACH && tpk_ifindex(env.arg) < 0)
+		return TPK_EXIT_USAGE;
 	err = xb_state_open(&s, env.cmd == CMD_ATTACH ? XB_CREATE : XB_WRITE);
 	if (!err && env.cmd == CMD_ATTACH)
 		err = xb_link_attach(&s, env.arg, env.xdp_flags);
@@ -307,6 +313,8 @@ int main(int argc, char **argv)
 	tpk_progname = "xdpblock";
 	argp_err_exit_status = TPK_EXIT_USAGE;
 	if (argp_parse(&argp, argc, argv, 0, NULL, NULL))
+		return TPK_EXIT_USAGE;
+	if (xb_state_name(&(const char *){ NULL }))
 		return TPK_EXIT_USAGE;
 	if (tpk_require_root())
 		return TPK_EXIT_FAIL;

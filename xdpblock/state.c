@@ -124,18 +124,37 @@ static int lock_dir(struct xb_state *s, bool create)
 	}
 }
 
+int xb_state_name(const char **name)
+{
+	const char *env = getenv("XDPBLOCK_PINS");
+
+	*name = "xdpblock";
+	if (!env || !*env)
+		return 0;
+	if (strlen(env) > 64 || env[0] == '.' ||
+	    strspn(env, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") != strlen(env)) {
+		tpk_err("invalid XDPBLOCK_PINS '%s' (a folder name: letters, digits, '_', '.', '-')", env);
+		return -EINVAL;
+	}
+	*name = env;
+	return 0;
+}
+
 int xb_state_open(struct xb_state *s, enum xb_open how)
 {
-	char base[PATH_MAX - 16];
+	char base[PATH_MAX - 80];
+	const char *name;
 	int err;
 
 	s->dir_fd = -1;
 	for (int i = 0; i < XB_MAP_MAX; i++)
 		s->fd[i] = -1;
-	err = tpk_bpffs_persistent(base, sizeof(base));
+	err = xb_state_name(&name);
+	if (!err)
+		err = tpk_bpffs_persistent(base, sizeof(base));
 	if (err)
 		return err;
-	snprintf(s->dir, sizeof(s->dir), "%s/xdpblock", base);
+	snprintf(s->dir, sizeof(s->dir), "%s/%s", base, name);
 	if (how != XB_READ) {
 		err = lock_dir(s, how == XB_CREATE);
 		if (err)

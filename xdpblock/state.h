@@ -40,6 +40,9 @@ struct xb_row {
 	struct xdpb_counter c;
 };
 
+/* The folder's name under bpffs: "xdpblock", or XDPBLOCK_PINS (a separate
+ * blocklist, or a test's). One line and -EINVAL when that is not a name. */
+int xb_state_name(const char **name);
 int xb_state_open(struct xb_state *s, enum xb_open how);
 void xb_state_close(struct xb_state *s);
 bool xb_state_has_maps(const struct xb_state *s);
