@@ -1,0 +1,347 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "attach.h"
+#include "sys.h"
+#include "tcfilters.h"
+#include "util.h"
+#include "tcdrop.skel.h"
+
+static const char *dir_name(int dir)
+{
+	return dir == TCDROP_EGRESS ? "egress" : "ingress";
+}
+
+bool tcdrop_tcx_supported(void)
+{
+	LIBBPF_OPTS(bpf_prog_query_opts, q);
+
+	return bpf_prog_query_opts(1, BPF_TCX_INGRESS, &q) == 0;
+}
+
+static void hook_init(struct bpf_tc_hook *hook, int ifindex, int dir)
+{
+	memset(hook, 0, sizeof(*hook));
+	hook->sz = sizeof(*hook);
+	hook->ifindex = ifindex;
+	hook->attach_point = dir == TCDROP_EGRESS ? BPF_TC_EGRESS : BPF_TC_INGRESS;
+}
+
+static void filter_init(struct bpf_tc_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->sz = sizeof(*o);
+	o->handle = TCDROP_TC_HANDLE;
+	o->priority = TCDROP_TC_PRIO;
+}
+
+/* tcdrop made the clsact qdisc of ifindex, per one of its attachments. */
+static bool own_qdisc(int ifindex)
+{
+	struct tcdrop_entry *v;
+	bool own = false;
+	int n = tcdrop_store_list(&v);
+
+	for (int i = 0; i < n; i++)
+		if (v[i].info.ifindex == (__u32)ifindex && v[i].info.mech == TCDROP_LEGACY &&
+		    v[i].info.own_qdisc)
+			own = true;
+	free(v);
+	return own;
+}
+
+/* Delete the clsact qdisc if tcdrop made it and nothing is left on it:
+ * bpf_tc_hook_destroy would flush whatever others have there. */
+static void qdisc_cleanup(int ifindex, bool own)
+{
+	struct bpf_tc_hook hook;
+	int in, out;
+
+	if (!own)
+		return;
+	in = tcdrop_tc_filter_count(ifindex, false);
+	out = tcdrop_tc_filter_count(ifindex, true);
+	if (in || out)
+		return;
+	hook_init(&hook, ifindex, TCDROP_INGRESS);
+	hook.attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS;
+	bpf_tc_hook_destroy(&hook);
+}
+
+static int pin_map(struct bpf_map *map, const char *entry, const char *name)
+{
+	char path[PATH_MAX + 16];
+
+	snprintf(path, sizeof(path), "%s/%s", entry, name);
+	return bpf_map__pin(map, path);
+}
+
+int tcdrop_attach(const struct tcdrop_target *t)
+{
+	char entry[PATH_MAX], path[PATH_MAX + 16];
+	struct tcdrop_bpf *skel = NULL;
+	struct bpf_link *link = NULL;
+	struct bpf_tc_hook hook;
+	struct bpf_tc_opts opts;
+	struct tcdrop_info info = { 0 };
+	struct bpf_prog_info pinfo = { 0 };
+	__u32 plen = sizeof(pinfo), zero = 0;
+	bool made_entry = false, made_qdisc = false, filter_on = false;
+	int err;
+
+	tcdrop_entry_path(entry, sizeof(entry), t->ifname, t->ifindex, t->dir);
+	info.magic = TCDROP_MAGIC;
+	info.ifindex = t->ifindex;
+	info.netns = tpk_netns_self_inode();
+	info.attached = time(NULL);
+	info.dir = t->dir;
+	info.mech = t->mech;
+	info.cfg = t->cfg;
+	snprintf(info.ifname, sizeof(info.ifname), "%s", t->ifname);
+	info.own_qdisc = t->mech == TCDROP_LEGACY && own_qdisc(t->ifindex);
+
+	err = tpk_mkdir_p(tcdrop_store_dir());
+	if (err) {
+		tpk_err_errno(err, "cannot create %s", tcdrop_store_dir());
+		return err;
+	}
+	/* The folder is the claim on DEV+direction: a second attach stops here. */
+	if (mkdir(entry, 0700)) {
+		err = -errno;
+		if (err == -EEXIST)
+			tpk_err("%s %s: already attached (see tcdrop status %s)", t->ifname,
+				dir_name(t->dir), t->ifname);
+		else
+			tpk_err_errno(err, "cannot create %s", entry);
+		return err;
+	}
+	made_entry = true;
+
+	skel = tcdrop_bpf__open();
+	if (!skel) {
+		err = -errno;
+		tpk_err_errno(err, "cannot open BPF object");
+		goto fail;
+	}
+	skel->rodata->cfg = t->cfg;
+	/* The kernel wants tcx programs loaded for their hook; iproute2 loads the
+	 * same section with no attach type, which cls_bpf accepts. */
+	if (t->mech == TCDROP_TCX)
+		bpf_program__set_expected_attach_type(skel->progs.tcdrop,
+			t->dir == TCDROP_EGRESS ? BPF_TCX_EGRESS : BPF_TCX_INGRESS);
+	err = tcdrop_bpf__load(skel);
+	if (err) {
+		tpk_err_errno(err, "cannot load the BPF program (-v shows libbpf's log)");
+		goto fail;
+	}
+	if (!bpf_prog_get_info_by_fd(bpf_program__fd(skel->progs.tcdrop), &pinfo, &plen))
+		info.prog_id = pinfo.id;
+
+	if (t->mech == TCDROP_TCX) {
+		link = bpf_program__attach_tcx(skel->progs.tcdrop, t->ifindex, NULL);
+		if (!link) {
+			err = -errno;
+			tpk_err_errno(err, "cannot attach a tcx link to %s %s", t->ifname,
+				      dir_name(t->dir));
+			goto fail;
+		}
+		snprintf(path, sizeof(path), "%s/link", entry);
+		err = bpf_link__pin(link, path);
+	} else {
+		hook_init(&hook, t->ifindex, t->dir);
+		err = bpf_tc_hook_create(&hook);
+		if (err && err != -EEXIST) {
+			tpk_err_errno(err, "cannot add a clsact qdisc to %s", t->ifname);
+			goto fail;
+		}
+		made_qdisc = !err;
+		info.own_qdisc |= made_qdisc;
+		filter_init(&opts);
+		opts.prog_fd = bpf_program__fd(skel->progs.tcdrop);
+		err = bpf_tc_attach(&hook, &opts);
+		if (err) {
+			if (err == -EEXIST)
+				tpk_err("%s %s: a tc filter already has tcdrop's pref %u handle 0x%x "
+					"(left over? tc filter del dev %s %s pref %u)", t->ifname,
+					dir_name(t->dir), TCDROP_TC_PRIO, TCDROP_TC_HANDLE,
+					t->ifname, dir_name(t->dir), TCDROP_TC_PRIO);
+			else
+				tpk_err_errno(err, "cannot add a tc filter on %s %s", t->ifname,
+					      dir_name(t->dir));
+			goto fail;
+		}
+		filter_on = true;
+		snprintf(path, sizeof(path), "%s/prog", entry);
+		err = bpf_program__pin(skel->progs.tcdrop, path);
+	}
+	if (!err)
+		err = bpf_map_update_elem(bpf_map__fd(skel->maps.info), &zero, &info, BPF_ANY)
+			      ? -errno : 0;
+	if (!err)
+		err = pin_map(skel->maps.counters, entry, "counters");
+	if (!err)
+		err = pin_map(skel->maps.info, entry, "info");
+	if (err) {
+		tpk_err_errno(err, "cannot pin in %s", entry);
+		goto fail;
+	}
+	bpf_link__destroy(link);	/* the pin keeps it */
+	tcdrop_bpf__destroy(skel);
+	return 0;
+
+fail:
+	if (link)
+		bpf_link__destroy(link);
+	if (filter_on) {
+		filter_init(&opts);
+		bpf_tc_detach(&hook, &opts);
+	}
+	if (made_qdisc)
+		qdisc_cleanup(t->ifindex, true);
+	if (made_entry)
+		tcdrop_store_remove(entry);
+	tcdrop_bpf__destroy(skel);
+	return err;
+}
+
+/* tcdrop's filter on the hook: its prog id, 0 when absent, or -errno. */
+static int legacy_prog_id(int ifindex, int dir)
+{
+	struct bpf_tc_hook hook;
+	struct bpf_tc_opts opts;
+	int err;
+
+	hook_init(&hook, ifindex, dir);
+	filter_init(&opts);
+	err = bpf_tc_query(&hook, &opts);
+	if (err == -ENOENT || err == -EINVAL || err == -ENODEV)
+		return 0;
+	return err ? err : (int)opts.prog_id;
+}
+
+static bool device_is(const struct tcdrop_info *i)
+{
+	char name[IF_NAMESIZE];
+
+	return if_indextoname(i->ifindex, name) != NULL;
+}
+
+enum tcdrop_state tcdrop_entry_state(const struct tcdrop_entry *e)
+{
+	char path[PATH_MAX + 16];
+	struct bpf_link_info li = { 0 };
+	__u32 len = sizeof(li);
+	int fd, id;
+
+	if (!device_is(&e->info))
+		return TCDROP_ST_GONE;
+	if (e->info.mech == TCDROP_TCX) {
+		snprintf(path, sizeof(path), "%s/link", e->path);
+		fd = bpf_obj_get(path);
+		if (fd < 0)
+			return TCDROP_ST_GONE;
+		if (bpf_link_get_info_by_fd(fd, &li, &len) || !li.tcx.ifindex)
+			li.tcx.ifindex = 0;
+		close(fd);
+		return li.tcx.ifindex ? TCDROP_ST_ATTACHED : TCDROP_ST_GONE;
+	}
+	id = legacy_prog_id(e->info.ifindex, e->info.dir);
+	if (id <= 0)
+		return TCDROP_ST_GONE;
+	return (__u32)id == e->info.prog_id ? TCDROP_ST_ATTACHED : TCDROP_ST_REPLACED;
+}
+
+const char *tcdrop_state_name(enum tcdrop_state s)
+{
+	switch (s) {
+	case TCDROP_ST_ATTACHED: return "attached";
+	case TCDROP_ST_GONE: return "gone";
+	case TCDROP_ST_REPLACED: return "replaced";
+	}
+	return "?";
+}
+
+int tcdrop_detach(const struct tcdrop_entry *e)
+{
+	const struct tcdrop_info *i = &e->info;
+	char path[PATH_MAX + 16];
+	struct bpf_tc_hook hook;
+	struct bpf_tc_opts opts;
+	bool own;
+	int fd, err;
+
+	if (i->mech == TCDROP_TCX) {
+		snprintf(path, sizeof(path), "%s/link", e->path);
+		fd = bpf_obj_get(path);
+		/* Detach now, even if some process still holds the link open. */
+		if (fd >= 0) {
+			bpf_link_detach(fd);
+			close(fd);
+		}
+	} else if (device_is(i)) {
+		own = own_qdisc(i->ifindex);
+		switch (tcdrop_entry_state(e)) {
+		case TCDROP_ST_ATTACHED:
+			hook_init(&hook, i->ifindex, i->dir);
+			filter_init(&opts);
+			err = bpf_tc_detach(&hook, &opts);
+			if (err) {
+				tpk_err_errno(err, "cannot delete tcdrop's tc filter on %s %s",
+					      i->ifname, dir_name(i->dir));
+				return err;
+			}
+			break;
+		case TCDROP_ST_REPLACED:
+			tpk_err("note: %s %s: tcdrop's filter handle now holds another program; "
+				"left alone", i->ifname, dir_name(i->dir));
+			break;
+		case TCDROP_ST_GONE:
+			break;
+		}
+		qdisc_cleanup(i->ifindex, own);
+	}
+	err = tcdrop_store_remove(e->path);
+	if (err)
+		tpk_err_errno(err, "cannot remove %s", e->path);
+	return err;
+}
+
+int tcdrop_entry_counts(const struct tcdrop_entry *e, struct tcdrop_count out[TCDROP_NCOUNTERS])
+{
+	char path[PATH_MAX + 16];
+	int ncpu = libbpf_num_possible_cpus(), fd, err = 0;
+	struct tcdrop_count *vals;
+
+	memset(out, 0, sizeof(*out) * TCDROP_NCOUNTERS);
+	if (ncpu <= 0)
+		return ncpu ? ncpu : -EINVAL;
+	snprintf(path, sizeof(path), "%s/counters", e->path);
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return -errno;
+	vals = calloc(ncpu, sizeof(*vals));
+	if (!vals)
+		err = -ENOMEM;
+	for (__u32 k = 0; !err && k < TCDROP_NCOUNTERS; k++) {
+		if (bpf_map_lookup_elem(fd, &k, vals)) {
+			err = -errno;
+			break;
+		}
+		for (int c = 0; c < ncpu; c++) {
+			out[k].packets += vals[c].packets;
+			out[k].bytes += vals[c].bytes;
+		}
+	}
+	free(vals);
+	close(fd);
+	return err;
+}

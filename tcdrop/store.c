@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+
+#include "store.h"
+#include "sys.h"
+#include "util.h"
+
+#define LOCK_PATH "/run/tcdrop.lock"
+
+static char root[PATH_MAX];	/* BPFFS/tcdrop */
+static char nsdir[PATH_MAX];	/* BPFFS/tcdrop/NETNS */
+
+static const char *const pins[] = { "link", "prog", "counters", "info" };
+
+int tcdrop_store_open(void)
+{
+	char bpffs[PATH_MAX - 64];
+	int err = tpk_bpffs_persistent(bpffs, sizeof(bpffs));
+
+	if (err)
+		return err;
+	if (snprintf(root, sizeof(root), "%s/tcdrop", bpffs) >= (int)sizeof(root) ||
+	    snprintf(nsdir, sizeof(nsdir), "%s/%llu", root,
+		     (unsigned long long)tpk_netns_self_inode()) >= (int)sizeof(nsdir)) {
+		tpk_err("bpffs path too long: %s", bpffs);
+		return -ENAMETOOLONG;
+	}
+	return 0;
+}
+
+const char *tcdrop_store_dir(void)
+{
+	return nsdir;
+}
+
+void tcdrop_entry_path(char *buf, size_t len, const char *ifname, uint32_t ifindex, int dir)
+{
+	snprintf(buf, len, "%s/%s-%u-%s", nsdir, ifname, ifindex,
+		 dir == TCDROP_EGRESS ? "egress" : "ingress");
+}
+
+static int info_fd(const char *entry)
+{
+	char path[PATH_MAX + 8];
+
+	snprintf(path, sizeof(path), "%s/info", entry);
+	return bpf_obj_get(path);
+}
+
+int tcdrop_info_read(const char *entry, struct tcdrop_info *info)
+{
+	__u32 zero = 0;
+	int fd = info_fd(entry), err;
+
+	if (fd < 0)
+		return -errno;
+	err = bpf_map_lookup_elem(fd, &zero, info) ? -errno : 0;
+	close(fd);
+	if (!err && info->magic != TCDROP_MAGIC)
+		err = -EBADMSG;
+	return err;
+}
+
+int tcdrop_info_write(const char *entry, const struct tcdrop_info *info)
+{
+	__u32 zero = 0;
+	int fd = info_fd(entry), err;
+
+	if (fd < 0)
+		return -errno;
+	err = bpf_map_update_elem(fd, &zero, info, BPF_ANY) ? -errno : 0;
+	close(fd);
+	return err;
+}
+
+static int cmp_entry(const void *a, const void *b)
+{
+	const struct tcdrop_info *x = &((const struct tcdrop_entry *)a)->info;
+	const struct tcdrop_info *y = &((const struct tcdrop_entry *)b)->info;
+
+	if (x->ifindex != y->ifindex)
+		return x->ifindex < y->ifindex ? -1 : 1;
+	return (int)x->dir - (int)y->dir;
+}
+
+int tcdrop_store_list(struct tcdrop_entry **out)
+{
+	struct tcdrop_entry *v = NULL, *nv;
+	struct dirent *de;
+	int n = 0, cap = 0;
+	DIR *d;
+
+	*out = NULL;
+	d = opendir(nsdir);
+	if (!d)
+		return errno == ENOENT ? 0 : -errno;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 8;
+			nv = realloc(v, cap * sizeof(*v));
+			if (!nv) {
+				free(v);
+				closedir(d);
+				return -ENOMEM;
+			}
+			v = nv;
+		}
+		if (snprintf(v[n].path, sizeof(v[n].path), "%s/%s", nsdir, de->d_name) <
+			    (int)sizeof(v[n].path) &&
+		    !tcdrop_info_read(v[n].path, &v[n].info))
+			n++;
+	}
+	closedir(d);
+	qsort(v, n, sizeof(*v), cmp_entry);
+	*out = v;
+	return n;
+}
+
+int tcdrop_store_remove(const char *entry)
+{
+	char path[PATH_MAX + 16];
+	int err = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(pins); i++) {
+		snprintf(path, sizeof(path), "%s/%s", entry, pins[i]);
+		if (unlink(path) && errno != ENOENT)
+			err = -errno;
+	}
+	if (rmdir(entry) && errno != ENOENT)
+		err = -errno;
+	/* Best effort: another tcdrop may be using them. */
+	if (!rmdir(nsdir))
+		rmdir(root);
+	return err;
+}
+
+int tcdrop_lock(void)
+{
+	int fd = open(LOCK_PATH, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+
+	if (fd < 0 || flock(fd, LOCK_EX)) {
+		tpk_err_errno(errno, "cannot lock %s", LOCK_PATH);
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;	/* held until exit */
+}

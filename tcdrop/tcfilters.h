@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* What is on a device's clsact hooks, asked over rtnetlink: libbpf can
+ * query one filter by handle, but not tell whether any filter is left. */
+#ifndef TCDROP_TCFILTERS_H
+#define TCDROP_TCFILTERS_H
+
+#include <stdbool.h>
+
+/* Number of tc filters (of any kind, any chain, any owner) on the
+ * ingress or egress side of the clsact qdisc of ifindex; -errno. */
+int tcdrop_tc_filter_count(int ifindex, bool egress);
+
+#endif
