@@ -1,9 +1,29 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <stdio.h>
 #include <pcap/pcap.h>
+#include <linux/filter.h>
 
 #include "cbpf.h"
 #include "util.h"
+
+static const char *ancillary_name(unsigned int off)
+{
+	switch (off) {
+	case SKF_AD_PROTOCOL: return "proto";
+	case SKF_AD_PKTTYPE: return "type";
+	case SKF_AD_IFINDEX: return "ifidx";
+	case SKF_AD_NLATTR: return "nla";
+	case SKF_AD_NLATTR_NEST: return "nlan";
+	case SKF_AD_MARK: return "mark";
+	case SKF_AD_QUEUE: return "queue";
+	case SKF_AD_HATYPE: return "hatype";
+	case SKF_AD_RXHASH: return "rxhash";
+	case SKF_AD_CPU: return "cpu";
+	case SKF_AD_VLAN_TAG: return "vlan_tci";
+	case SKF_AD_VLAN_TAG_PRESENT: return "vlanp";
+	}
+	return NULL;
+}
 
 /* Operand spellings per opcode; k prints in decimal for arithmetic and in
  * hex for bit operations and comparisons, as tcpdump does. */
@@ -69,6 +89,17 @@ void pd_cbpf_format(char *buf, size_t size, const void *insn, int n)
 		fmt = "0x%x";
 		k = in->code;
 	}
+	/* Linux ancillary loads (what libpcap emits for vlan on a live
+	 * Linux handle) by name. */
+	if (BPF_CLASS(in->code) == BPF_LD && BPF_MODE(in->code) == BPF_ABS &&
+	    in->k >= (unsigned int)SKF_AD_OFF) {
+		const char *ext = ancillary_name(in->k - (unsigned int)SKF_AD_OFF);
+
+		if (ext) {
+			snprintf(operand, sizeof(operand), "[%s]", ext);
+			fmt = NULL;
+		}
+	}
 	if (fmt) {
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
@@ -91,19 +122,32 @@ int pd_cbpf_linktype(const char *name)
 	return pcap_datalink_name_to_val(name);
 }
 
-int pd_cbpf_dump(const char *expr, int linktype, int snaplen, bool optimize)
+int pd_cbpf_dump(const char *expr, const char *ifname, int linktype, int snaplen, bool optimize)
 {
+	char line[256], ebuf[PCAP_ERRBUF_SIZE] = "";
 	struct bpf_program prog;
-	char line[256];
 	pcap_t *p;
 	u_int i;
 
-	p = pcap_open_dead(linktype, snaplen);
+	if (ifname) {
+		/* tcpdump -i IF -d: a live handle makes libpcap emit Linux
+		 * ancillary loads for vlan. tcpdump -d compiles with netmask
+		 * 0 here too. */
+		p = pcap_create(ifname, ebuf);
+		if (p && pcap_set_snaplen(p, snaplen) == 0 && pcap_activate(p) < 0) {
+			tpk_err("can't open %s: %s", ifname, pcap_geterr(p));
+			pcap_close(p);
+			return TPK_EXIT_USAGE;
+		}
+	} else {
+		/* tcpdump -r FILE -d: the file's link type, netmask 0. */
+		p = pcap_open_dead(linktype, snaplen);
+	}
 	if (!p) {
-		tpk_err("can't open a pcap handle for link type %d", linktype);
+		tpk_err("can't open a pcap handle: %s", ebuf[0] ? ebuf : "out of memory");
 		return TPK_EXIT_FAIL;
 	}
-	if (pcap_compile(p, &prog, expr, optimize, PCAP_NETMASK_UNKNOWN) < 0) {
+	if (pcap_compile(p, &prog, expr, optimize, 0) < 0) {
 		tpk_err("bad filter '%s': %s", expr, pcap_geterr(p));
 		pcap_close(p);
 		return TPK_EXIT_USAGE;

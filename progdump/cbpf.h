@@ -17,8 +17,9 @@ void pd_cbpf_format(char *buf, size_t size, const void *insn, int n);
 /* A DLT name ("EN10MB", "RAW") or number; -1 when unknown. */
 int pd_cbpf_linktype(const char *name);
 
-/* Compile expr for linktype (DLT_ value) and print it; returns an exit
- * code after one error line on failure. */
-int pd_cbpf_dump(const char *expr, int linktype, int snaplen, bool optimize);
+/* Compile expr for a live interface (ifname) or else for linktype (a DLT_
+ * value) and print it; returns an exit code after one error line on
+ * failure. */
+int pd_cbpf_dump(const char *expr, const char *ifname, int linktype, int snaplen, bool optimize);
 
 #endif

@@ -23,6 +23,7 @@
 static struct env {
 	bool json, pretty, verbose, no_optimize;
 	int linktype;
+	const char *ifname;
 	uint64_t snaplen;
 	int argc;
 	char *argv[MAX_ARGS];
@@ -68,6 +69,7 @@ static const struct argp_option options[] = {
 	{ "json", 'j', NULL, 0, "JSON output (list, show)", 0 },
 	{ "pretty", 'p', NULL, 0, "Indented JSON; implies --json", 0 },
 	{ "linktype", 'y', "TYPE", 0, "cbpf: link-layer type, a DLT name such as EN10MB (default), RAW, LINUX_SLL, or a number", 0 },
+	{ "interface", 'i', "IF", 0, "cbpf: compile for live interface IF, as tcpdump -i IF -d (Linux vlan extensions)", 0 },
 	{ "snaplen", 's', "BYTES", 0, "cbpf: snapshot length, the accept return value (default 262144)", 0 },
 	{ "no-optimize", OPT_NO_OPTIMIZE, NULL, 0, "cbpf: do not run libpcap's optimizer (tcpdump -O)", 0 },
 	{ "verbose", 'v', NULL, 0, "Show libbpf's messages", 0 },
@@ -93,6 +95,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		env.linktype = pd_cbpf_linktype(arg);
 		if (env.linktype < 0)
 			argp_failure(state, TPK_EXIT_USAGE, 0, "unknown link type '%s'", arg);
+		break;
+	case 'i':
+		env.ifname = arg;
 		break;
 	case 's':
 		if (tpk_parse_u64(arg, 1, 262144, &env.snaplen))
@@ -247,7 +252,7 @@ static int cbpf(int argc, char **argv)
 			strcat(expr, " ");
 		strcat(expr, argv[i]);
 	}
-	ret = pd_cbpf_dump(expr, env.linktype, (int)env.snaplen, !env.no_optimize);
+	ret = pd_cbpf_dump(expr, env.ifname, env.linktype, (int)env.snaplen, !env.no_optimize);
 	free(expr);
 	return ret;
 }
