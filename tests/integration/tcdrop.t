@@ -52,13 +52,18 @@ remember_progs() {
 clsact() { R tc qdisc show dev eth0 | grep -c clsact; }
 pins() { ls "/sys/fs/bpf/tcdrop/$NS_R_INODE" 2>/dev/null | tr '\n' ' '; }
 
+# tcx is 6.6+; elsewhere tcdrop's default is the legacy clsact filter.
+MECH=legacy
+bpftool btf dump file /sys/kernel/btf/vmlinux 2>/dev/null | grep -q "STRUCT 'tcx_link'" && MECH=tcx
+tap_diag "default mechanism on this kernel: $MECH"
+
 tap_ok "baseline: A pings R" ping4 1
 tap_ok "baseline: A pings R over IPv6" ping6 1
 
 # The seed's exercise, then each mechanism through the same scenario.
 scenario() {
 	local mech=$1 opt=()
-	[ "$mech" = legacy ] && opt=(--legacy)
+	[ "$2" = --legacy ] && opt=(--legacy)
 
 	tap_ok "$mech: attach all on R eth0 ingress" R "$TCDROP" attach eth0 "${opt[@]}"
 	remember_progs "$NS_R"
@@ -98,6 +103,12 @@ scenario() {
 	udp "$NS_R" "$A_IP4" 9999 2
 	udp "$NS_A" "$R_A_IP6" 9999 4
 	tap_ok "$mech: ping passes a udp filter" ping4 1
+	if command -v python3 >/dev/null; then
+		tap_ok "$mech: status --json is one valid JSON document" \
+			bash -c "ip netns exec '$NS_R' '$TCDROP' status --json | python3 -m json.tool"
+	else
+		tap_skip "$mech: status --json is one valid JSON document" "no python3"
+	fi
 	tap_is "$(field "$NS_R" ingress dropped_packets)" 9 "$mech: 5 + 4 UDP to port 9999 dropped on ingress"
 	tap_is "$(field "$NS_R" egress dropped_packets)" 2 "$mech: 2 UDP to port 9999 dropped on egress"
 	tap_is "$(field "$NS_R" ingress filter)" "udp port 9999" "$mech: status shows the filter"
@@ -116,8 +127,8 @@ scenario() {
 	tap_is "$(clsact)" 0 "$mech: no clsact qdisc left"
 }
 
-scenario tcx
-scenario legacy
+scenario "$MECH"
+scenario legacy --legacy
 
 # Legacy: tcdrop must leave other tools' qdisc and filters alone.
 OTHER=(pref 5 bpf bytecode '1,6 0 0 0,')	# classic BPF "no match": packets go on
@@ -159,6 +170,14 @@ tap_is "$(field "$NS_R" ingress state)" gone "legacy: a filter removed behind tc
 tap_ok "legacy: detach cleans up after it" R "$TCDROP" detach eth0
 tap_is "$(clsact)$(pins)" 0 "legacy: qdisc and pins gone"
 
+# A deleted device: status shows it gone, detach by its old name cleans up.
+R ip link add tmpd0 type veth peer name tmpd1
+R "$TCDROP" attach tmpd0 && remember_progs "$NS_R"
+R ip link del tmpd0
+tap_like "$(R "$TCDROP" status)" "tmpd0 +[0-9]+ ingress +$MECH +gone" "a deleted device shows as gone"
+tap_ok "detach by the deleted device's name" R "$TCDROP" detach tmpd0
+tap_is "$(pins)" "" "its pins are gone"
+
 # Default route: A's eth0 is how A reaches everything.
 out=$(A "$TCDROP" attach eth0 2>&1)
 tap_is "$?" 2 "default-route device refused with status 2"
@@ -189,7 +208,7 @@ tap_ok "root ns: attach on the fixture's veth (icmp from the peer only)" \
 	"$TCDROP" attach "$ROOT_IF" --proto icmp --src "$PEER_IP4"
 remember_progs ""
 tap_nok "root ns: ping to the peer stops (replies dropped)" ping -q -c 2 -i 0.2 -W 1 "$PEER_IP4"
-tap_like "$("$TCDROP" status "$ROOT_IF")" "$ROOT_IF +$ROOT_IFINDEX +ingress +tcx +attached +2 " \
+tap_like "$("$TCDROP" status "$ROOT_IF")" "$ROOT_IF +$ROOT_IFINDEX +ingress +$MECH +attached +2 " \
 	"root ns: status counts 2"
 tap_is "$(ip netns exec "$NS_PEER" "$TCDROP" status --json)" '{"attachments":[]}' \
 	"the peer namespace sees none of it"
