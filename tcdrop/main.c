@@ -241,14 +241,25 @@ static int cmd_attach(void)
 	t.cfg.no_l2 = no_l2(env.dev);
 	t.mech = !env.legacy && tcdrop_tcx_supported() ? TCDROP_TCX : TCDROP_LEGACY;
 
-	/* Refuse before changing anything, so --both never half-applies. */
+	/* Refuse before changing anything, so --both never half-applies. An
+	 * entry whose link or filter is gone (removed with tc, or left by a
+	 * namespace whose inode got reused) is no attachment: replace it. */
 	n = tcdrop_store_list(&v);
-	for (int dir = TCDROP_INGRESS; dir <= TCDROP_EGRESS; dir++)
-		if ((dirs & (1u << dir)) && find_entry(v, n, t.ifindex, NULL, dir) >= 0) {
-			tpk_err("%s %s: already attached (see tcdrop status %s)", env.dev,
-				dir_word(dir), env.dev);
-			free(v);
-			return TPK_EXIT_USAGE;
+	for (int pass = 0; pass < 2; pass++)
+		for (int dir = TCDROP_INGRESS; dir <= TCDROP_EGRESS; dir++) {
+			int k = (dirs & (1u << dir)) ? find_entry(v, n, t.ifindex, NULL, dir) : -1;
+			bool gone = k >= 0 && tcdrop_entry_state(&v[k]) == TCDROP_ST_GONE;
+
+			if (k >= 0 && !gone && !pass) {
+				tpk_err("%s %s: already attached (see tcdrop status %s)", env.dev,
+					dir_word(dir), env.dev);
+				free(v);
+				return TPK_EXIT_USAGE;
+			}
+			if (gone && pass && tcdrop_detach(&v[k])) {
+				free(v);
+				return TPK_EXIT_FAIL;
+			}
 		}
 	free(v);
 

@@ -167,7 +167,11 @@ R tc qdisc del dev eth0 clsact
 R "$TCDROP" attach eth0 --legacy && remember_progs "$NS_R"
 R tc filter del dev eth0 ingress pref 1997
 tap_is "$(field "$NS_R" ingress state)" gone "legacy: a filter removed behind tcdrop's back shows as gone"
-tap_ok "legacy: detach cleans up after it" R "$TCDROP" detach eth0
+tap_ok "legacy: attach again replaces the dead entry" R "$TCDROP" attach eth0 --legacy
+remember_progs "$NS_R"
+tap_is "$(field "$NS_R" ingress state)" attached "legacy: attached again"
+R tc filter del dev eth0 ingress pref 1997
+tap_ok "legacy: detach cleans up after a removed filter" R "$TCDROP" detach eth0
 tap_is "$(clsact)$(pins)" 0 "legacy: qdisc and pins gone"
 
 # A deleted device: status shows it gone, detach by its old name cleans up.
