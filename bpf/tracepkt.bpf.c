@@ -230,7 +230,8 @@ static __always_inline void count_lost(void)
 
 /* Reserve a record for a packet user space wants, or NULL. With !check the
  * caller already knows the packet is wanted (its skb was matched earlier,
- * possibly before NAT rewrote it). */
+ * possibly before NAT rewrote it); where it is (--netns, --ifname) is
+ * checked either way. */
 static __always_inline struct tpk_event *event_start(struct sk_buff *skb, struct net_device *dev,
 						     __u8 kind, bool check)
 {
@@ -241,7 +242,7 @@ static __always_inline struct tpk_event *event_start(struct sk_buff *skb, struct
 		return NULL;
 	if (check && !packet_wanted(&p))
 		return NULL;
-	if (check && (filter_netns || filter_ifname[0])) {
+	if (filter_netns || filter_ifname[0]) {
 		struct tpk_event probe = {};
 
 		if (!locate(dev, &probe))

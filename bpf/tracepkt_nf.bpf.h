@@ -224,6 +224,10 @@ int BPF_KRETPROBE(krp_nft, unsigned int ret)
 struct nf_pending {
 	__u64 netns;
 	__u8 pf, hook, pos, pad[5];
+	/* The packet as the table saw it coming in: a nat table's own line
+	 * shows the addresses before its translation, as at the return of
+	 * ipt_do_table. */
+	struct pkt pkt;
 };
 
 struct {
@@ -255,6 +259,11 @@ static __always_inline void nfhook_emit(struct sk_buff *skb, const struct nf_pen
 
 	if (!e)
 		return;
+	__builtin_memcpy(e->saddr, p->pkt.saddr, 16);
+	__builtin_memcpy(e->daddr, p->pkt.daddr, 16);
+	e->sport = p->pkt.sport;
+	e->dport = p->pkt.dport;
+	e->icmp_id = p->pkt.icmp_id;
 	e->hook = p->hook;
 	e->nf_pf = p->pf;
 	e->nf_pos = p->pos;
@@ -271,7 +280,8 @@ static __always_inline int on_nfhook(struct bpf_nf_ctx *ctx, __u8 pos)
 	struct sk_buff *skb = ctx->skb;
 	struct tpk_nf_layout_key key = {};
 	struct tpk_nf_layout *layout;
-	struct nf_pending *prev, next = {};
+	struct nf_pending *prev;
+	struct nf_pending next = {};
 	__u64 skbkey = (__u64)skb;
 
 	key.netns = BPF_CORE_READ(state, net, ns.inum);
@@ -293,11 +303,8 @@ static __always_inline int on_nfhook(struct bpf_nf_ctx *ctx, __u8 pos)
 		 * by unevaluated: pick it up again here. Else not ours. */
 		if (!prev || prev->netns != key.netns || prev->pf != key.pf || prev->hook != key.hook)
 			return NF_ACCEPT_;
-	} else {
-		struct pkt p = {};
-
-		if (parse_skb(skb, &p) || !packet_wanted(&p))
-			return NF_ACCEPT_;
+	} else if (parse_skb(skb, &next.pkt) || !packet_wanted(&next.pkt)) {
+		return NF_ACCEPT_;
 	}
 	if (pos >= layout->ntables) {
 		bpf_map_delete_elem(&nf_pending, &skbkey);
@@ -312,6 +319,8 @@ static __always_inline int on_nfhook(struct bpf_nf_ctx *ctx, __u8 pos)
 		bpf_map_update_elem(&nf_pending, &skbkey, &next, BPF_ANY);
 		return NF_ACCEPT_;
 	}
+	if (pos != 0)
+		parse_skb(skb, &next.pkt);
 	next.netns = key.netns;
 	next.pf = key.pf;
 	next.hook = key.hook;

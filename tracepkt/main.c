@@ -39,7 +39,7 @@ static struct env {
 	uint64_t netns;
 	const char *ifname;
 	uint64_t ringbuf_size;
-	unsigned int wait_s;
+	const char *wait;	/* ping -W, as given */
 	bool points[TPK_PT_MAX];
 	bool points_set;
 	int nf_backend;		/* enum tpk_nf_backend, -1: auto */
@@ -198,11 +198,16 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_RINGBUF:
 		env.ringbuf_size = parse_size(state, arg);
 		break;
-	case 'W':
-		if (tpk_parse_u64(arg, 1, 3600, &v))
-			argp_failure(state, TPK_EXIT_USAGE, 0, "invalid wait '%s' (1-3600 seconds)", arg);
-		env.wait_s = v;
+	case 'W': {
+		char *end;
+		double w = strtod(arg, &end);
+
+		/* ping takes fractions of a second too. */
+		if (*end || end == arg || !(w > 0 && w <= 3600) || strspn(arg, "0123456789.") != strlen(arg))
+			argp_failure(state, TPK_EXIT_USAGE, 0, "invalid wait '%s' (seconds, 0 to 3600)", arg);
+		env.wait = arg;
 		break;
+	}
 	case 'v':
 		env.verbose = true;
 		break;
@@ -468,7 +473,7 @@ int main(int argc, char **argv)
 	}
 
 	if (!env.all) {
-		err = tpk_ping_spawn(&ping, env.target, env.wait_s);
+		err = tpk_ping_spawn(&ping, env.target, env.wait);
 		if (err) {
 			tpk_err_errno(err, "cannot start ping");
 			goto cleanup;

@@ -321,6 +321,31 @@ static int add_link(struct tpk_nfhook *nh, struct bpf_link *link)
 	return 0;
 }
 
+/* The probe for position k, strictly between priorities lo and hi, as
+ * close as it can get to the table it watches (hi when before_hi, else lo).
+ * The kernel keeps one BPF program per priority, so another tracepkt may
+ * hold the closest one: step away from it. */
+static struct bpf_link *attach_between(struct tracepkt_bpf *skel, int pf, int hook, int k,
+				       int32_t lo, int32_t hi, bool before_hi)
+{
+	struct bpf_link *link = NULL;
+
+	for (int i = 0; i < 64; i++) {
+		int64_t prio = before_hi ? (int64_t)hi - 1 - i : (int64_t)lo + 1 + i;
+		LIBBPF_OPTS(bpf_netfilter_opts, opts, .pf = pf, .hooknum = hook, .priority = prio);
+
+		/* INT_MIN and INT_MAX are the kernel's own first and last. */
+		if (prio <= lo || prio >= hi || prio <= INT_MIN || prio >= INT_MAX)
+			break;
+		link = bpf_program__attach_netfilter(pos_prog(skel, k), &opts);
+		if (link || errno != EBUSY)
+			return link;
+	}
+	if (!link)
+		errno = EBUSY;
+	return link;
+}
+
 /* Probes around the tables of one hook in the current namespace. */
 static int attach_hook(struct tracepkt_bpf *skel, struct tpk_nfhook *nh, uint64_t netns,
 		       const struct tpk_nf_hook_entry *all, int n, int pf, int hook)
@@ -334,12 +359,16 @@ static int attach_hook(struct tracepkt_bpf *skel, struct tpk_nfhook *nh, uint64_
 	if (!t)
 		return 0;
 	for (int k = 0; k <= t; k++) {
-		LIBBPF_OPTS(bpf_netfilter_opts, opts, .pf = pf, .hooknum = hook,
-			    .priority = k < t ? tables[k].prio - 1 : tables[t - 1].prio + 1);
-		struct bpf_link *link = bpf_program__attach_netfilter(pos_prog(skel, k), &opts);
+		struct bpf_link *link = attach_between(skel, pf, hook, k, k ? tables[k - 1].prio : INT_MIN,
+						       k < t ? tables[k].prio : INT_MAX, k < t);
 
-		if (!link)
-			return -errno;
+		if (!link) {
+			err = -errno;
+			if (tpk_verbose)
+				tpk_err_errno(err, "nfhook: netns %llu pf %d hook %d position %d",
+					      (unsigned long long)netns, pf, hook, k);
+			return err;
+		}
 		err = add_link(nh, link);
 		if (err)
 			return err;

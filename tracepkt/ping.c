@@ -16,10 +16,9 @@
 #define SYS_pidfd_open 434
 #endif
 
-int tpk_ping_spawn(struct tpk_ping *p, const char *target, unsigned int wait_s)
+int tpk_ping_spawn(struct tpk_ping *p, const char *target, const char *wait)
 {
 	int pipefd[2];
-	char waitbuf[16];
 
 	p->pid = -1;
 	p->pidfd = -1;
@@ -47,9 +46,8 @@ int tpk_ping_spawn(struct tpk_ping *p, const char *target, unsigned int wait_s)
 		if (null >= 0)
 			dup2(null, STDOUT_FILENO);
 		signal(SIGPIPE, SIG_DFL);
-		if (wait_s) {
-			snprintf(waitbuf, sizeof(waitbuf), "%u", wait_s);
-			execlp("ping", "ping", "-c1", "-W", waitbuf, "--", target, (char *)NULL);
+		if (wait) {
+			execlp("ping", "ping", "-c1", "-W", wait, "--", target, (char *)NULL);
 		} else {
 			execlp("ping", "ping", "-c1", "--", target, (char *)NULL);
 		}

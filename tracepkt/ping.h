@@ -16,7 +16,7 @@ struct tpk_ping {
  * its pid and arm the kernel side before a packet leaves. ping's stdout is
  * discarded (the Python tool's README shows only the trace); its errors
  * stay on stderr. */
-int tpk_ping_spawn(struct tpk_ping *p, const char *target, unsigned int wait_s);
+int tpk_ping_spawn(struct tpk_ping *p, const char *target, const char *wait);
 /* Let ping exec. */
 int tpk_ping_release(struct tpk_ping *p);
 /* Non-blocking reap: 1 when ping has exited (status in p->status). */

@@ -7,7 +7,6 @@ set -uo pipefail
 . "$(dirname "$(readlink -f "$0")")/../lib/tracepkt.sh"
 tap_require_root
 
-ns_before=$(ip netns list | sort)
 TMP=$(mktemp -d /tmp/tpk-modes.XXXXXX)
 TRACEFS_INSTANCE=
 cleanup() {
@@ -159,6 +158,6 @@ fi
 cleanup
 trap - EXIT
 TPK_FIXTURES_UP=()
-tap_is "$(ip netns list | sort)" "$ns_before" "no namespace left behind"
+tap_is "$(fixtures_left)" 0 "no fixture namespace left behind"
 tap_is "$(tpk_progs_left)" 0 "no tracepkt program left loaded"
 tap_done

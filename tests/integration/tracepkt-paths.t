@@ -8,7 +8,6 @@ set -uo pipefail
 . "$(dirname "$(readlink -f "$0")")/../lib/tracepkt.sh"
 tap_require_root
 
-ns_before=$(ip netns list | sort)
 trap fixtures_down EXIT
 
 # check DESC EXPECTED_LINES [ip netns exec NS] TARGET
@@ -76,6 +75,6 @@ done
 
 fixtures_down
 TPK_FIXTURES_UP=()
-tap_is "$(ip netns list | sort)" "$ns_before" "no namespace left behind"
+tap_is "$(fixtures_left)" 0 "no fixture namespace left behind"
 tap_is "$(tpk_progs_left)" 0 "no tracepkt program left loaded"
 tap_done

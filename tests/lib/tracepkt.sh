@@ -35,11 +35,21 @@ tpk_progs_left() { bpftool prog show 2>/dev/null | grep -cE ' name (btf|raw)_(ne
 
 # fixture_up KIND NAME: eval its keys into this shell, tear down on exit.
 TPK_FIXTURES_UP=()
+TPK_FIXTURES_ALL=()
 fixture_up() {
 	local out
 	out=$("$FIXTURES/$1" up "$2") || tap_bail "fixture $1 $2 failed to come up"
 	eval "$out"
 	TPK_FIXTURES_UP+=("$1:$2")
+	TPK_FIXTURES_ALL+=("$1:$2")
+}
+# No namespace of the fixtures this test brought up is left.
+fixtures_left() {
+	local f n=0
+	for f in "${TPK_FIXTURES_ALL[@]}"; do
+		n=$((n + $(ip netns list | grep -c "^tpk${f#*:}-")))
+	done
+	echo $n
 }
 fixtures_down() {
 	local f
