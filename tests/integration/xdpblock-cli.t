@@ -34,7 +34,7 @@ ip -n "$NS" link add xva type veth peer name xvb || tap_bail "cannot add veth"
 ip -n "$NS" link set xva up
 ip -n "$NS" link set xvb up
 
-tap_plan 70
+tap_plan 73
 
 # bad DESC WANT ARGS...: exit 2, that one line on stderr, nothing on stdout.
 bad() {
@@ -97,6 +97,9 @@ tap_is "$rc/$out" "1/xdpblock: already attached to xva" "attach twice"
 tap_like "$(in_ns "$X" status)" 'attached: xva \(netns [0-9]+, ifindex [0-9]+, native' "status names the device"
 tap_like "$("$X" status)" 'attached: xva \(netns [0-9]+, ifindex [0-9]+, ' "status, seen from outside"
 tap_ok "add a rule" "$X" add 198.18.0.0/24 --proto udp --port 53
+tap_ok "add a rule under ip netns exec" in_ns "$X" add 2001:db8:77::/48
+tap_is "$(in_ns "$X" list)" "$("$X" list)" "both see the same rules"
+tap_ok "remove it from outside" "$X" remove 2001:db8:77::/48
 tap_ok "detach" in_ns "$X" detach xva
 tap_unlike "$(ip -n "$NS" link show xva)" 'prog/xdp' "detached"
 out=$(in_ns "$X" detach xva 2>&1); rc=$?
