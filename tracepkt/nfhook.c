@@ -19,6 +19,7 @@
 #include <bpf/libbpf.h>
 
 #include "nfhook.h"
+#include "nl.h"
 #include "util.h"
 #include "tracepkt.skel.h"
 
@@ -103,6 +104,20 @@ static int parse_chain(const struct nlmsghdr *nh, struct tpk_nf_hook_entry *e)
 	return 0;
 }
 
+struct chains {
+	struct tpk_nf_hook_entry *out;
+	int n, max;
+};
+
+static int on_chain(const struct nlmsghdr *nh, void *ctx)
+{
+	struct chains *c = ctx;
+
+	if (c->n < c->max && !parse_chain(nh, &c->out[c->n]))
+		c->n++;
+	return 0;
+}
+
 int tpk_nft_base_chains(struct tpk_nf_hook_entry *out, int max)
 {
 	struct {
@@ -117,47 +132,13 @@ int tpk_nft_base_chains(struct tpk_nf_hook_entry *out, int max)
 		},
 		.nf = { .nfgen_family = NFPROTO_UNSPEC, .version = NFNETLINK_V0 },
 	};
-	static char buf[65536];
-	int fd, n = 0, err = 0;
-	bool done = false;
+	struct chains c = { .out = out, .max = max };
+	int err = tpk_nl_dump(NETLINK_NETFILTER, &req, sizeof(req), on_chain, &c);
 
-	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_NETFILTER);
-	if (fd < 0)
-		return -errno;
-	if (send(fd, &req, sizeof(req), 0) < 0) {
-		err = -errno;
-		goto out;
-	}
-	while (!done) {
-		ssize_t len = recv(fd, buf, sizeof(buf), 0);
-		struct nlmsghdr *nh;
-
-		if (len < 0) {
-			err = -errno;
-			goto out;
-		}
-		for (nh = (struct nlmsghdr *)buf; NLMSG_OK(nh, (size_t)len); nh = NLMSG_NEXT(nh, len)) {
-			if (nh->nlmsg_type == NLMSG_DONE) {
-				done = true;
-				break;
-			}
-			if (nh->nlmsg_type == NLMSG_ERROR) {
-				struct nlmsgerr *e = NLMSG_DATA(nh);
-
-				err = e->error;
-				done = true;
-				break;
-			}
-			if (n < max && !parse_chain(nh, &out[n]))
-				n++;
-		}
-	}
-out:
-	close(fd);
 	/* No nf_tables in this kernel: no chains. */
 	if (err == -EPROTONOSUPPORT || err == -ENOENT || err == -EOPNOTSUPP)
 		err = 0;
-	return err ? err : n;
+	return err ? err : c.n;
 }
 
 /* The hooks and priorities legacy xtables tables register. */
