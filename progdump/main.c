@@ -3,6 +3,7 @@
  * bpftool prog's format, and show the classic BPF of a pcap filter, in
  * tcpdump -d's format. */
 #include <argp.h>
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -190,22 +191,23 @@ static int dump(int argc, char **argv)
 		return TPK_EXIT_USAGE;
 	}
 	argc--, argv++;
+	/* Check the modifiers before opening anything: a bare ID is one
+	 * word, every other selector two. */
+	for (i = isdigit((unsigned char)argv[0][0]) ? 1 : 2; i < argc; i++) {
+		if (!strcmp(argv[i], "opcodes"))
+			opcodes = true;
+		else if (!strcmp(argv[i], "linum"))
+			linum = true;
+		else if (!strcmp(argv[i], "visual"))
+			visual = true;
+		else {
+			tpk_err("expected 'opcodes', 'linum' or 'visual', got '%s'", argv[i]);
+			return TPK_EXIT_USAGE;
+		}
+	}
 	n = pd_prog_select(&argc, &argv, &fds);
 	if (n < 0)
 		return -n;
-	for (; argc; argc--, argv++) {
-		if (!strcmp(argv[0], "opcodes"))
-			opcodes = true;
-		else if (!strcmp(argv[0], "linum"))
-			linum = true;
-		else if (!strcmp(argv[0], "visual"))
-			visual = true;
-		else {
-			tpk_err("expected 'opcodes', 'linum' or 'visual', got '%s'", argv[0]);
-			ret = TPK_EXIT_USAGE;
-			goto out;
-		}
-	}
 	if (visual && n > 1) {
 		tpk_err("several programs matched; 'visual' draws one");
 		ret = TPK_EXIT_USAGE;
@@ -270,6 +272,7 @@ int main(int argc, char **argv)
 	int err;
 
 	tpk_progname = "progdump";
+	argp_err_exit_status = TPK_EXIT_USAGE;
 	err = argp_parse(&argp, argc, argv, 0, NULL, NULL);
 	if (err)
 		return TPK_EXIT_USAGE;

@@ -103,7 +103,8 @@ int corpus_xdp(struct xdp_md *ctx)
 
 	if ((void *)(eth + 1) > end)
 		return XDP_PASS;
-	if (eth->h_proto == bpf_htons(0x0800))
+	/* Odd characters on a source line test escaping in `visual`. */
+	if (eth->h_proto == bpf_htons(0x0800) || (ctx->ingress_ifindex | 1) < 3) /* "v4" \ 'q' {} */
 		return XDP_PASS;
 	return XDP_DROP;
 }
