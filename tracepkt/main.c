@@ -264,9 +264,29 @@ static int on_event(void *ctx, void *data, size_t size)
 	return 0;
 }
 
-/* tp_btf when the kernel's BTF describes the tracepoint, else raw_tp. */
-static int select_points(struct tracepkt_bpf *skel, const struct btf *vmlinux)
+/* What the kernel's BTF says about the tracepoints, read once: the BTF is
+ * large, and libbpf parses its own copy at load. */
+static struct {
+	bool btf;
+	bool have[TPK_PT_MAX];
+} kpoints;
+
+static void probe_points(const struct btf *vmlinux)
 {
+	char name[128];
+
+	kpoints.btf = vmlinux != NULL;
+	for (int i = 0; vmlinux && i < TPK_PT_MAX; i++) {
+		snprintf(name, sizeof(name), "btf_trace_%s", tpk_points[i].name);
+		kpoints.have[i] = btf__find_by_name_kind(vmlinux, name, BTF_KIND_TYPEDEF) > 0;
+	}
+}
+
+/* tp_btf when the kernel's BTF describes the tracepoint, else raw_tp. */
+static int select_points(struct tracepkt_bpf *skel)
+{
+	bool vmlinux = kpoints.btf;
+
 	struct bpf_program *btf_prog, *raw_prog;
 	char name[128];
 	int on = 0;
@@ -280,8 +300,7 @@ static int select_points(struct tracepkt_bpf *skel, const struct btf *vmlinux)
 		raw_prog = bpf_object__find_program_by_name(skel->obj, name);
 		if (!btf_prog || !raw_prog)
 			return -ENOENT;
-		snprintf(name, sizeof(name), "btf_trace_%s", tpk_points[i].name);
-		have = vmlinux && btf__find_by_name_kind(vmlinux, name, BTF_KIND_TYPEDEF) > 0;
+		have = kpoints.have[i];
 		if (env.points[i] && vmlinux && !have) {
 			if (env.points_set && !tpk_points[i].dflt) {
 				tpk_err("tracepoint %s does not exist on this kernel", tpk_points[i].name);
@@ -329,7 +348,7 @@ static const char *reason_name(unsigned int reason)
 }
 
 /* Open, configure, load and attach everything for netfilter backend b. */
-static int start(struct tracepkt_bpf **out, const struct btf *vmlinux, enum tpk_nf_backend b)
+static int start(struct tracepkt_bpf **out, enum tpk_nf_backend b)
 {
 	struct tracepkt_bpf *skel;
 	int err;
@@ -348,7 +367,7 @@ static int start(struct tracepkt_bpf **out, const struct btf *vmlinux, enum tpk_
 	skel->rodata->filter_netns = env.netns;
 	if (env.ifname)
 		strncpy((char *)skel->rodata->filter_ifname, env.ifname, TPK_IFNAMSIZ - 1);
-	err = select_points(skel, vmlinux);
+	err = select_points(skel);
 	if (!err)
 		err = tpk_nf_autoload(skel, &nf, b, env.drops);
 	if (!err)
@@ -384,27 +403,27 @@ static void report_backend(enum tpk_nf_backend b)
 }
 
 /* The best backend that starts, or the one asked for. */
-static int start_best(struct tracepkt_bpf **skel, const struct btf *vmlinux, enum tpk_nf_backend *chosen)
+static int start_best(struct tracepkt_bpf **skel, enum tpk_nf_backend *chosen)
 {
 	static const enum tpk_nf_backend order[] = { TPK_NF_FEXIT, TPK_NF_KPROBE, TPK_NF_NFHOOK };
 	int err = 0;
 
 	if (env.nf_backend >= 0) {
 		*chosen = env.nf_backend;
-		err = start(skel, vmlinux, env.nf_backend);
+		err = start(skel, env.nf_backend);
 		if (err && env.nf_backend != TPK_NF_NONE)
 			tpk_nf_note(&nf, env.nf_backend, err);
 		return err;
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(order); i++) {
 		*chosen = order[i];
-		err = start(skel, vmlinux, order[i]);
+		err = start(skel, order[i]);
 		if (!err)
 			return 0;
 		tpk_nf_note(&nf, order[i], err);
 	}
 	*chosen = TPK_NF_NONE;
-	return start(skel, vmlinux, TPK_NF_NONE);
+	return start(skel, TPK_NF_NONE);
 }
 
 int main(int argc, char **argv)
@@ -439,7 +458,10 @@ int main(int argc, char **argv)
 
 	if (env.nf_backend != TPK_NF_NONE || env.drops)
 		tpk_nf_probe(&nf, vmlinux);
-	err = start_best(&skel, vmlinux, &backend);
+	probe_points(vmlinux);
+	btf__free(vmlinux);
+	vmlinux = NULL;
+	err = start_best(&skel, &backend);
 	if (err) {
 		if (nf.why[0] && env.nf_backend > TPK_NF_NONE)
 			tpk_err("cannot start the %s netfilter backend (%s)",
