@@ -55,9 +55,8 @@ static volatile sig_atomic_t *stop_flag;
 
 static void on_signal(int sig)
 {
-	(void)sig;
 	if (stop_flag)
-		*stop_flag = 1;
+		*stop_flag = sig;
 }
 
 void tpk_signals_setup(volatile sig_atomic_t *flag)

@@ -32,7 +32,7 @@ void tpk_err_errno(int err, const char *fmt, ...) __attribute__((format(printf, 
  * silent: a user wants one clear line, not the verifier log. */
 void tpk_libbpf_setup(bool verbose);
 
-/* SIGINT/SIGTERM/SIGHUP set *flag; SIGPIPE ignored so a closed pipe ends
+/* SIGINT/SIGTERM/SIGHUP set *flag to the signal's number; SIGPIPE ignored so a closed pipe ends
  * output with EPIPE instead of killing the tool mid-cleanup. */
 void tpk_signals_setup(volatile sig_atomic_t *flag);
 

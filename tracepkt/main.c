@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
@@ -66,8 +67,9 @@ static const char doc[] =
 "  tracepkt --drops 198.18.0.2    # also say where and why it was dropped\n"
 "  ip netns exec ctr tracepkt 198.18.0.1\n"
 "\n"
-"Exit status: ping's own status with a TARGET; 0 with --all; 1 when tracing\n"
-"could not start; 2 on a bad command line.\n"
+"Exit status: ping's own status with a TARGET (0 when --count ended it first,\n"
+"128+N after signal N); 0 with --all; 1 when tracing could not start; 2 on a\n"
+"bad command line.\n"
 "\n"
 "Options:";
 
@@ -534,6 +536,11 @@ int main(int argc, char **argv)
 	if (!env.all) {
 		tpk_ping_stop(&ping);
 		exit_code = tpk_ping_exit_code(&ping);
+		/* We stopped ping ourselves: say why, not how it died. */
+		if (stop)
+			exit_code = 128 + stop;
+		else if (run.done && ping.status >= 0 && WIFSIGNALED(ping.status))
+			exit_code = TPK_EXIT_OK;
 	}
 	fflush(stdout);
 
