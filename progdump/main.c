@@ -67,7 +67,7 @@ enum {
 };
 
 static const struct argp_option options[] = {
-	{ "json", 'j', NULL, 0, "JSON output (list, show)", 0 },
+	{ "json", 'j', NULL, 0, "JSON output (list, show, dump xlated)", 0 },
 	{ "pretty", 'p', NULL, 0, "Indented JSON; implies --json", 0 },
 	{ "linktype", 'y', "TYPE", 0, "cbpf: link-layer type, a DLT name such as EN10MB (default), RAW, LINUX_SLL, or a number", 0 },
 	{ "interface", 'i', "IF", 0, "cbpf: compile for live interface IF, as tcpdump -i IF -d (Linux vlan extensions)", 0 },
@@ -148,7 +148,7 @@ out:
 	return ret;
 }
 
-static int dump_one(int fd, bool visual, bool opcodes, bool linum)
+static int dump_one(int fd, bool visual, bool opcodes, bool linum, struct pd_json *j)
 {
 	struct pd_dump d;
 	struct pd_prog p;
@@ -163,7 +163,9 @@ static int dump_one(int fd, bool visual, bool opcodes, bool linum)
 	if (!err) {
 		d.opcodes = opcodes;
 		d.linum = linum;
-		if (visual) {
+		if (j) {
+			pd_dump_json(&d, j);
+		} else if (visual) {
 			if (pd_dump_cfg(&d)) {
 				tpk_err("out of memory");
 				err = TPK_EXIT_FAIL;
@@ -177,7 +179,7 @@ static int dump_one(int fd, bool visual, bool opcodes, bool linum)
 	return err;
 }
 
-static int dump(int argc, char **argv)
+static int dump(int argc, char **argv, struct pd_json *j)
 {
 	bool visual = false, opcodes = false, linum = false;
 	int *fds, n, i, ret = TPK_EXIT_OK;
@@ -213,17 +215,34 @@ static int dump(int argc, char **argv)
 		ret = TPK_EXIT_USAGE;
 		goto out;
 	}
+	if (j && visual) {
+		tpk_err("'visual' has no JSON output");
+		ret = TPK_EXIT_USAGE;
+		goto out;
+	}
+	/* Several programs: each under its show header (an object with
+	 * "insns" in JSON), as bpftool does. */
+	if (j && n > 1)
+		pd_json_start_array(j);
 	for (i = 0; i < n && !ret; i++) {
 		if (n > 1) {
 			struct pd_prog p;
 
+			if (j)
+				pd_json_start_object(j);
 			if (pd_prog_fetch(fds[i], &p, false) == 0)
-				pd_show_header(&p.info, fds[i], NULL);
+				pd_show_header(&p.info, fds[i], j);
+			if (j)
+				pd_json_name(j, "insns");
 		}
-		ret = dump_one(fds[i], visual, opcodes, linum);
-		if (n > 1 && i != n - 1)
+		ret = dump_one(fds[i], visual, opcodes, linum, j);
+		if (j && n > 1)
+			pd_json_end_object(j);
+		else if (n > 1 && i != n - 1)
 			printf("\n");
 	}
+	if (j && n > 1)
+		pd_json_end_array(j);
 out:
 	for (i = 0; i < n; i++)
 		close(fds[i]);
@@ -293,11 +312,7 @@ int main(int argc, char **argv)
 		}
 		err = show(env.argc ? env.argc - 1 : 0, env.argv + 1, j);
 	} else if (!strcmp(cmd, "dump")) {
-		if (j) {
-			tpk_err("'dump' has no JSON output");
-			return TPK_EXIT_USAGE;
-		}
-		err = dump(env.argc - 1, env.argv + 1);
+		err = dump(env.argc - 1, env.argv + 1, j);
 	} else {
 		tpk_err("unknown command '%s'; expected list, show, dump or cbpf", cmd);
 		return TPK_EXIT_USAGE;

@@ -324,3 +324,103 @@ void pd_dump_plain(struct pd_dump *d)
 		}
 	}
 }
+
+static void hex_array(struct pd_json *j, const void *data, size_t n)
+{
+	const unsigned char *b = data;
+	size_t i;
+
+	pd_json_start_array(j);
+	for (i = 0; i < n; i++)
+		pd_json_raw(j, "\"0x%02x\"", b[i]);
+	pd_json_end_array(j);
+}
+
+static void linfo_json(const struct pd_dump *d, struct pd_json *j, const struct bpf_line_info *l)
+{
+	const char *line = d->btf ? btf__name_by_offset(d->btf, l->line_off) : NULL;
+	const char *file;
+
+	if (line) {
+		pd_json_name(j, "src");
+		pd_json_string(j, ltrim(line));
+	}
+	if (!d->linum)
+		return;
+	file = d->btf ? btf__name_by_offset(d->btf, l->file_name_off) : NULL;
+	if (file) {
+		pd_json_name(j, "file");
+		pd_json_string(j, file);
+	}
+	if (BPF_LINE_INFO_LINE_NUM(l->line_col)) {
+		pd_json_name(j, "line_num");
+		pd_json_uint(j, BPF_LINE_INFO_LINE_NUM(l->line_col));
+	}
+	if (BPF_LINE_INFO_LINE_COL(l->line_col)) {
+		pd_json_name(j, "line_col");
+		pd_json_uint(j, BPF_LINE_INFO_LINE_COL(l->line_col));
+	}
+}
+
+void pd_dump_json(struct pd_dump *d, struct pd_json *j)
+{
+	const struct pd_prog *p = d->prog;
+	__u32 i, fi = 0, skip = 0;
+	bool second = false;
+	char text[512];
+
+	pd_json_start_array(j);
+	for (i = 0; i < p->nr_insns; i++) {
+		const struct bpf_insn *in = &p->insns[i];
+		const struct bpf_func_info *f = pd_finfo(p, fi);
+		const struct bpf_line_info *l;
+		int len;
+
+		if (second) {
+			second = false;
+			continue;
+		}
+		second = pd_insn_is_ldimm64(in);
+		pd_json_start_object(j);
+		if (d->btf && f && f->insn_off == i) {
+			char sig[1024];
+
+			pd_func_sig(d->btf, f->type_id, sig, sizeof(sig));
+			if (sig[0]) {
+				pd_json_name(j, "proto");
+				pd_json_string(j, sig);
+			}
+			fi++;
+		}
+		l = pd_linfo_find(p, i, skip);
+		if (l) {
+			linfo_json(d, j, l);
+			skip++;
+		}
+		/* bpftool quotes the instruction text without escaping it;
+		 * the printer never emits quotes or backslashes. */
+		len = pd_insn_format(text, sizeof(text), in, p->nr_insns - i, &d->cbs);
+		if (len > 0 && (size_t)len < sizeof(text) && text[len - 1] == '\n')
+			text[len - 1] = '\0';
+		pd_json_name(j, "disasm");
+		pd_json_raw(j, "\"%s\"", text);
+		if (d->opcodes) {
+			pd_json_name(j, "opcodes");
+			pd_json_start_object(j);
+			pd_json_name(j, "code");
+			pd_json_raw(j, "\"0x%02x\"", in->code);
+			pd_json_name(j, "src_reg");
+			pd_json_raw(j, "\"0x%x\"", in->src_reg);
+			pd_json_name(j, "dst_reg");
+			pd_json_raw(j, "\"0x%x\"", in->dst_reg);
+			pd_json_name(j, "off");
+			hex_array(j, &in->off, 2);
+			pd_json_name(j, "imm");
+			/* The pair's imm runs on into the second instruction. */
+			hex_array(j, &in->imm, second && i + 1 < p->nr_insns ? 12 : 4);
+			pd_json_end_object(j);
+		}
+		pd_json_end_object(j);
+	}
+	pd_json_end_array(j);
+}

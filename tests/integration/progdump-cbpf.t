@@ -16,7 +16,7 @@ trap 'rm -rf "$TMP"' EXIT
 pcap_file() {
 	local lt=$1
 	printf '\xd4\xc3\xb2\xa1\x02\x00\x04\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x04\x00' >"$TMP/$lt.pcap"
-	printf "\\x$(printf %02x $((lt & 255)))\\x$(printf %02x $((lt >> 8)))\\x00\\x00" >>"$TMP/$lt.pcap"
+	printf '%b' "\\x$(printf %02x $((lt & 255)))\\x$(printf %02x $((lt >> 8)))\\x00\\x00" >>"$TMP/$lt.pcap"
 }
 
 filters=(
@@ -45,11 +45,11 @@ filters=(
 
 # linktype name for progdump, LINKTYPE_ number in the file header.
 for lt in "EN10MB 1" "RAW 101" "LINUX_SLL 113" "LINUX_SLL2 276"; do
-	set -- $lt
-	pcap_file "$2"
+	read -r name num <<<"$lt"
+	pcap_file "$num"
 	for f in "${filters[@]}"; do
-		want=$(tcpdump -r "$TMP/$2.pcap" -d "$f" 2>/dev/null) || continue
-		tap_is "$("$PD" cbpf --linktype "$1" "$f" 2>&1)" "$want" "$1: $f"
+		want=$(tcpdump -r "$TMP/$num.pcap" -d "$f" 2>/dev/null) || continue
+		tap_is "$("$PD" cbpf --linktype "$name" "$f" 2>&1)" "$want" "$name: $f"
 	done
 done
 

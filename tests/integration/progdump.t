@@ -80,6 +80,9 @@ compare_prog() {
 		# shellcheck disable=SC2086 # the modifiers are words
 		same "$what $id: dump xlated $m" -- prog dump xlated id "$id" $m -- dump xlated id "$id" $m
 	done
+	same "$what $id: dump xlated --json" -- -j prog dump xlated id "$id" -- -j dump xlated id "$id"
+	same "$what $id: dump xlated --json --pretty opcodes linum" -- \
+		-jp prog dump xlated id "$id" opcodes linum -- -p dump xlated id "$id" opcodes linum
 }
 
 for id in "${ids[@]}"; do
@@ -92,6 +95,18 @@ same "show name NAME" -- prog show name corpus_tc -- show name corpus_tc
 tag=$(bpftool -j prog show pinned "$p" | sed -n 's/.*"tag":"\([0-9a-f]*\)".*/\1/p')
 same "show tag TAG" -- prog show tag "$tag" -- show tag "$tag"
 same "dump xlated pinned PATH" -- prog dump xlated pinned "$p" -- dump xlated pinned "$p"
+
+# A name that several programs share: all of them, as bpftool lists them.
+mkdir -p "$PIN/again"
+bpftool prog loadall "$TMP/corpus.bpf.o" "$PIN/again"
+for f in "" -j -jp; do
+	# shellcheck disable=SC2086 # empty or one option
+	same "show name NAME, two programs ${f:-text}" -- $f prog show name corpus_xdp -- $f show name corpus_xdp
+	# shellcheck disable=SC2086
+	same "dump xlated name NAME, two programs ${f:-text}" -- \
+		$f prog dump xlated name corpus_xdp linum -- $f dump xlated name corpus_xdp linum
+done
+rm -rf "${PIN:?}/again"
 
 # Every program ID of ours appears in list and list --json exactly as in show.
 list=$("$PD" list)
