@@ -22,7 +22,7 @@
 #define MAX_ARGS 64
 
 static struct env {
-	bool json, pretty, verbose, no_optimize;
+	bool json, pretty, verbose, no_optimize, bpffs;
 	int linktype;
 	const char *ifname;
 	uint64_t snaplen;
@@ -51,6 +51,7 @@ static const char doc[] =
 "Examples:\n"
 "  progdump                              # like bpftool prog\n"
 "  progdump --json --pretty list\n"
+"  progdump -f show name xdp_prog     # with its pinned paths\n"
 "  progdump show id 42\n"
 "  progdump dump xlated name xdp_prog linum\n"
 "  progdump dump xlated id 42 visual > prog.dot && dot -Tpng prog.dot > prog.png\n"
@@ -69,6 +70,7 @@ enum {
 static const struct argp_option options[] = {
 	{ "json", 'j', NULL, 0, "JSON output (list, show, dump xlated)", 0 },
 	{ "pretty", 'p', NULL, 0, "Indented JSON; implies --json", 0 },
+	{ "bpffs", 'f', NULL, 0, "list, show: also the paths where each program is pinned", 0 },
 	{ "linktype", 'y', "TYPE", 0, "cbpf: link-layer type, a DLT name such as EN10MB (default), RAW, LINUX_SLL, or a number", 0 },
 	{ "interface", 'i', "IF", 0, "cbpf: compile for live interface IF, as tcpdump -i IF -d (Linux vlan extensions)", 0 },
 	{ "snaplen", 's', "BYTES", 0, "cbpf: snapshot length, the accept return value (default 262144)", 0 },
@@ -85,6 +87,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case 'p':
 		env.json = env.pretty = true;
+		break;
+	case 'f':
+		env.bpffs = true;
 		break;
 	case 'v':
 		env.verbose = true;
@@ -117,13 +122,28 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 
 static int show(int argc, char **argv, struct pd_json *j)
 {
-	int *fds, n, i, err, ret = TPK_EXIT_OK;
+	struct pd_pins table, *pins = NULL;
+	int *fds = NULL, n = 0, i, err, ret = TPK_EXIT_OK;
 
-	if (!argc)
-		return pd_show_all(j);
+	if (env.bpffs) {
+		err = pd_pins_load(&table);
+		if (err) {
+			pd_pins_free(&table);
+			tpk_err_errno(err, "can't read pinned programs");
+			return TPK_EXIT_FAIL;
+		}
+		pins = &table;
+	}
+	if (!argc) {
+		ret = pd_show_all(j, pins);
+		goto out;
+	}
 	n = pd_prog_select(&argc, &argv, &fds);
-	if (n < 0)
-		return -n;
+	if (n < 0) {
+		ret = -n;
+		n = 0;
+		goto out;
+	}
 	if (argc) {
 		tpk_err("unexpected argument '%s'", argv[0]);
 		ret = TPK_EXIT_USAGE;
@@ -132,7 +152,7 @@ static int show(int argc, char **argv, struct pd_json *j)
 	if (j && n > 1)
 		pd_json_start_array(j);
 	for (i = 0; i < n; i++) {
-		err = pd_show_fd(fds[i], j);
+		err = pd_show_fd(fds[i], j, pins);
 		if (err) {
 			tpk_err_errno(err, "can't read program info");
 			ret = TPK_EXIT_FAIL;
@@ -145,6 +165,8 @@ out:
 	for (i = 0; i < n; i++)
 		close(fds[i]);
 	free(fds);
+	if (pins)
+		pd_pins_free(pins);
 	return ret;
 }
 

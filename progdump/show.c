@@ -128,9 +128,11 @@ void pd_show_header(const struct bpf_prog_info *info, int fd, struct pd_json *j)
 	printf("\n");
 }
 
-static void show_json(const struct pd_prog *p, int fd, struct pd_json *j)
+static void show_json(const struct pd_prog *p, int fd, struct pd_json *j, const struct pd_pins *pins)
 {
 	const struct bpf_prog_info *i = &p->info;
+	const struct pd_pin *it = NULL;
+	const char *path;
 	char *memlock;
 	char buf[32];
 	__u32 k;
@@ -171,12 +173,22 @@ static void show_json(const struct pd_prog *p, int fd, struct pd_json *j)
 		pd_json_name(j, "btf_id");
 		pd_json_uint(j, i->btf_id);
 	}
+	/* bpftool prints the list, even empty, once any program is pinned. */
+	if (pins && !pd_pins_empty(pins)) {
+		pd_json_name(j, "pinned");
+		pd_json_start_array(j);
+		while ((path = pd_pins_next(pins, i->id, &it)))
+			pd_json_string(j, path);
+		pd_json_end_array(j);
+	}
 	pd_json_end_object(j);
 }
 
-static void show_plain(const struct pd_prog *p, int fd)
+static void show_plain(const struct pd_prog *p, int fd, const struct pd_pins *pins)
 {
 	const struct bpf_prog_info *i = &p->info;
+	const struct pd_pin *it = NULL;
+	const char *path;
 	char *memlock;
 	char buf[32];
 	__u32 k;
@@ -202,12 +214,14 @@ static void show_plain(const struct pd_prog *p, int fd)
 		for (k = 0; k < i->nr_map_ids; k++)
 			printf("%u%s", p->map_ids[k], k + 1 == i->nr_map_ids ? "" : ",");
 	}
+	while (pins && (path = pd_pins_next(pins, i->id, &it)))
+		printf("\n\tpinned %s", path);
 	if (i->btf_id)
 		printf("\n\tbtf_id %u", i->btf_id);
 	printf("\n");
 }
 
-int pd_show_fd(int fd, struct pd_json *j)
+int pd_show_fd(int fd, struct pd_json *j, const struct pd_pins *pins)
 {
 	struct pd_prog p;
 	int err;
@@ -216,14 +230,14 @@ int pd_show_fd(int fd, struct pd_json *j)
 	if (err)
 		return err;
 	if (j)
-		show_json(&p, fd, j);
+		show_json(&p, fd, j, pins);
 	else
-		show_plain(&p, fd);
+		show_plain(&p, fd, pins);
 	pd_prog_free(&p);
 	return 0;
 }
 
-int pd_show_all(struct pd_json *j)
+int pd_show_all(struct pd_json *j, const struct pd_pins *pins)
 {
 	int ret = TPK_EXIT_OK;
 	__u32 id = 0;
@@ -248,7 +262,7 @@ int pd_show_all(struct pd_json *j)
 			ret = TPK_EXIT_FAIL;
 			break;
 		}
-		err = pd_show_fd(fd, j);
+		err = pd_show_fd(fd, j, pins);
 		close(fd);
 		if (err) {
 			tpk_err_errno(err, "can't read program %u", id);
