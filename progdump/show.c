@@ -8,6 +8,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "metadata.h"
 #include "prog.h"
 #include "show.h"
 #include "util.h"
@@ -181,6 +182,7 @@ static void show_json(const struct pd_prog *p, int fd, struct pd_json *j, const 
 			pd_json_string(j, path);
 		pd_json_end_array(j);
 	}
+	pd_metadata_show(p->map_ids, p->map_ids ? i->nr_map_ids : 0, j);
 	pd_json_end_object(j);
 }
 
@@ -219,6 +221,7 @@ static void show_plain(const struct pd_prog *p, int fd, const struct pd_pins *pi
 	if (i->btf_id)
 		printf("\n\tbtf_id %u", i->btf_id);
 	printf("\n");
+	pd_metadata_show(p->map_ids, p->map_ids ? i->nr_map_ids : 0, NULL);
 }
 
 int pd_show_fd(int fd, struct pd_json *j, const struct pd_pins *pins)

@@ -32,6 +32,12 @@ __u64 total = 0;
 __u32 last_len = 0;
 volatile const __u32 limit = 1500;
 
+/* bpftool shows these under "metadata". */
+volatile const char bpf_metadata_name[] = "progdump corpus";
+volatile const int bpf_metadata_answer = -42;
+volatile const bool bpf_metadata_flag = true;
+volatile const __u16 bpf_metadata_ports[3] = { 53, 443, 8080 };
+
 extern int bpf_dynptr_from_skb(struct __sk_buff *skb, __u64 flags,
 			       struct bpf_dynptr *ptr__uninit) __ksym;
 
@@ -102,7 +108,8 @@ int corpus_xdp(struct xdp_md *ctx)
 	struct ethhdr *eth = data;
 
 	if ((void *)(eth + 1) > end)
-		return XDP_PASS;
+		return XDP_PASS + bpf_metadata_answer + bpf_metadata_flag + bpf_metadata_ports[1] +
+		       bpf_metadata_name[0] - bpf_metadata_name[1];
 	/* Odd characters on a source line test escaping in `visual`. */
 	if (eth->h_proto == bpf_htons(0x0800) || (ctx->ingress_ifindex | 1) < 3) /* "v4" \ 'q' {} */
 		return XDP_PASS;
