@@ -79,9 +79,11 @@ int xb_link_attach(struct xb_state *s, const char *dev, uint32_t flags)
 	fd = bpf_link_create(bpf_program__fd(skel->progs.xdpblock), ifindex, BPF_XDP, &opts);
 	if (fd < 0) {
 		err = -errno;
-		if (err == -EBUSY || err == -EEXIST)
+		if (err == -EBUSY || err == -EEXIST) {
 			tpk_err("%s already has an XDP program (`ip link set dev %s xdp off` removes it)",
 				dev, dev);
+			err = -EBUSY;	/* -EEXIST says "attached twice" to the caller */
+		}
 		else if (err == -EOPNOTSUPP && (flags & XDP_FLAGS_DRV_MODE))
 			tpk_err("%s has no native XDP support; use --mode skb", dev);
 		else

@@ -240,7 +240,8 @@ static int cmd_attach_detach(void)
 	else if (!err)
 		err = xb_link_detach(&s, env.arg);
 	xb_state_close(&s);
-	if (err == -ENODEV)
+	/* No such device, attach twice, detach of nothing: the input is wrong. */
+	if (err == -ENODEV || err == -EEXIST || err == -ENOENT)
 		return TPK_EXIT_USAGE;
 	return err ? TPK_EXIT_FAIL : TPK_EXIT_OK;
 }

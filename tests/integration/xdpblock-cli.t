@@ -96,7 +96,7 @@ note_progs
 tap_like "$(ip -n "$NS" link show xva)" 'prog/xdp id [0-9]+' "xdpblock's program is on xva"
 tap_ok "pinned link" test -e "$PINS/link-$(stat -L -c %i "/run/netns/$NS")-xva"
 out=$(in_ns "$X" attach xva 2>&1); rc=$?
-tap_is "$rc/$out" "1/xdpblock: already attached to xva" "attach twice"
+tap_is "$rc/$out" "2/xdpblock: already attached to xva" "attach twice"
 tap_like "$(in_ns "$X" status)" 'attached: xva \(netns [0-9]+, ifindex [0-9]+, native' "status names the device"
 tap_like "$("$X" status)" 'attached: xva \(netns [0-9]+, ifindex [0-9]+, ' "status, seen from outside"
 tap_ok "add a rule" "$X" add 198.18.0.0/24 --proto udp --port 53
@@ -106,7 +106,7 @@ tap_ok "remove it from outside" "$X" remove 2001:db8:77::/48
 tap_ok "detach" in_ns "$X" detach xva
 tap_unlike "$(ip -n "$NS" link show xva)" 'prog/xdp' "detached"
 out=$(in_ns "$X" detach xva 2>&1); rc=$?
-tap_is "$rc/$out" "1/xdpblock: not attached to xva" "detach of nothing"
+tap_is "$rc/$out" "2/xdpblock: not attached to xva" "detach of nothing"
 tap_ok "attach again, skb mode" in_ns "$X" attach xva --mode skb
 note_progs
 tap_like "$(in_ns "$X" status)" 'xva \(netns [0-9]+, ifindex [0-9]+, skb' "status says skb"
