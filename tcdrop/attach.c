@@ -85,6 +85,21 @@ static int pin_map(struct bpf_map *map, const char *entry, const char *name)
 	return bpf_map__pin(map, path);
 }
 
+/* The folder is the claim on DEV+direction: a second attach stops here.
+ * One without an info map is what an attach killed half way left: reclaim. */
+static int claim(const char *entry)
+{
+	if (!mkdir(entry, 0700))
+		return 0;
+	if (errno != EEXIST)
+		return -errno;
+	if (!tcdrop_info_read(entry, &(struct tcdrop_info){ 0 }))
+		return -EEXIST;
+	tcdrop_store_remove(entry);
+	tpk_mkdir_p(tcdrop_store_dir());
+	return mkdir(entry, 0700) ? -errno : 0;
+}
+
 int tcdrop_attach(const struct tcdrop_target *t)
 {
 	char entry[PATH_MAX], path[PATH_MAX + 16];
@@ -114,9 +129,8 @@ int tcdrop_attach(const struct tcdrop_target *t)
 		tpk_err_errno(err, "cannot create %s", tcdrop_store_dir());
 		return err;
 	}
-	/* The folder is the claim on DEV+direction: a second attach stops here. */
-	if (mkdir(entry, 0700)) {
-		err = -errno;
+	err = claim(entry);
+	if (err) {
 		if (err == -EEXIST)
 			tpk_err("%s %s: already attached (see tcdrop status %s)", t->ifname,
 				dir_name(t->dir), t->ifname);

@@ -347,6 +347,8 @@ static int cmd_status(void)
 	return rc ? TPK_EXIT_FAIL : TPK_EXIT_OK;
 }
 
+static volatile sig_atomic_t interrupted;
+
 int main(int argc, char **argv)
 {
 	static const struct argp argp = {
@@ -364,6 +366,10 @@ int main(int argc, char **argv)
 		return TPK_EXIT_FAIL;
 	if (env.cmd != CMD_STATUS && tcdrop_lock() < 0)
 		return TPK_EXIT_FAIL;
+	/* Ctrl-C only sets a flag nobody reads: an attach or detach, once
+	 * started, runs to its end (or its undo) rather than stop half way. */
+	if (env.cmd != CMD_STATUS)
+		tpk_signals_setup(&interrupted);
 	switch (env.cmd) {
 	case CMD_ATTACH:
 		return cmd_attach();

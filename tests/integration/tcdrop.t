@@ -182,6 +182,13 @@ tap_like "$(R "$TCDROP" status)" "tmpd0 +[0-9]+ ingress +$MECH +gone" "a deleted
 tap_ok "detach by the deleted device's name" R "$TCDROP" detach tmpd0
 tap_is "$(pins)" "" "its pins are gone"
 
+# An attach killed half way leaves a folder without its info map.
+mkdir -p "/sys/fs/bpf/tcdrop/$NS_R_INODE/eth0-$R_A_IFINDEX-ingress"
+tap_ok "attach reclaims a half-made entry" R "$TCDROP" attach eth0
+remember_progs "$NS_R"
+tap_ok "and detaches it" R "$TCDROP" detach eth0
+tap_is "$(pins)" "" "pins gone"
+
 # Default route: A's eth0 is how A reaches everything.
 out=$(A "$TCDROP" attach eth0 2>&1)
 tap_is "$?" 2 "default-route device refused with status 2"
