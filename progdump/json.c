@@ -113,5 +113,7 @@ void pd_json_bool(struct pd_json *j, bool v)
 
 void pd_json_finish(struct pd_json *j)
 {
-	putc('\n', j->out);
+	/* Nothing written (an error came first): no stray newline. */
+	if (j->sep)
+		putc('\n', j->out);
 }

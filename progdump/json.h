@@ -25,7 +25,7 @@ void pd_json_string(struct pd_json *j, const char *s);
 void pd_json_raw(struct pd_json *j, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void pd_json_uint(struct pd_json *j, uint64_t v);
 void pd_json_bool(struct pd_json *j, bool v);
-/* Ends the document: a newline, as bpftool does. */
+/* Ends the document: a newline, as bpftool does, if anything was written. */
 void pd_json_finish(struct pd_json *j);
 
 #endif

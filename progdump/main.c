@@ -339,7 +339,7 @@ int main(int argc, char **argv)
 		tpk_err("unknown command '%s'; expected list, show, dump or cbpf", cmd);
 		return TPK_EXIT_USAGE;
 	}
-	if (j && !err)
+	if (j)
 		pd_json_finish(j);
 	if (fflush(stdout) && errno != EPIPE) {
 		tpk_err_errno(-errno, "can't write output");

@@ -89,6 +89,13 @@ out=$("$PD" --bogus 2>"$TMP/err"); rc=$?
 tap_is "$rc" 2 "unknown option: exit status 2"
 tap_like "$(head -n1 "$TMP/err")" "unrecognized option '--bogus'" "unknown option: message"
 
+# Without root: cbpf works, reading programs fails with one line, exit 1.
+nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
+tap_is "$(nobody "$PD" cbpf ip 2>&1)" "$(tcpdump -r "$TMP/1.pcap" -d ip 2>/dev/null)" "cbpf without root"
+out=$(nobody "$PD" list 2>&1); rc=$?
+tap_is "$rc" 1 "list without root: exit status 1"
+tap_is "$out" "progdump: can't get next program: Operation not permitted" "list without root: one line"
+
 tap_like "$("$PD" --version)" '^progdump [0-9]+\.[0-9]+\.[0-9]+$' "--version"
 tap_like "$("$PD" --help)" 'Examples:' "--help has examples"
 tap_done
