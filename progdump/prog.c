@@ -175,8 +175,10 @@ static int select_matching(const char *name, const unsigned char *tag, int **fds
 				continue;
 			}
 		} else {
+			/* The full name only, as bpftool: a long name's 15-byte
+			 * kernel prefix does not select it. */
 			pd_prog_full_name(&info, fd, full, sizeof(full));
-			if (strcmp(name, full) && strncmp(name, info.name, BPF_OBJ_NAME_LEN)) {
+			if (strcmp(name, full)) {
 				close(fd);
 				continue;
 			}
