@@ -4,7 +4,8 @@
  * fall-through to the next block (also after exit), plus the jump target
  * for jumps and calls. Blocks are numbered per function with ENTRY = 0 and
  * EXIT = 1, real blocks from 2; instruction numbers inside a cluster count
- * from the function start. Kept identical to bpftool, including where that
+ * from the function start. Jump targets always come from off, also for
+ * gotol (whose offset is in imm). Kept identical to bpftool, including where that
  * numbering picks the first function's prototype and source lines for the
  * others. */
 #include <errno.h>

@@ -3,7 +3,7 @@
  * sign-extending moves and loads, signed division, byte swaps, gotol) along
  * with every ALU/JMP operation in both widths, legacy packet loads,
  * may_goto and every atomic, and pins them under DIR for progdump's tests.
- * Usage: rawprogs DIR   (pins DIR/alu, DIR/jmp, DIR/mem) */
+ * Usage: rawprogs DIR   (pins DIR/alu, jmp, mem, loop, branch) */
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -162,5 +162,13 @@ int main(int argc, char **argv)
 	put(MOV64I(0, 0));
 	put(EXIT());
 	err |= load_pin(argv[1], "loop");
+
+	/* branch: a gotol that skips, to see where its block edge goes. */
+	put(MOV64I(0, 0));
+	put(I(BPF_JMP | BPF_JEQ | BPF_K, 1, 0, 1, 0));
+	put(I(BPF_JMP32 | BPF_JA, 0, 0, 0, 1));
+	put(MOV64I(0, 1));
+	put(EXIT());
+	err |= load_pin(argv[1], "branch");
 	return err;
 }
