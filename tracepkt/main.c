@@ -44,6 +44,7 @@ static struct env {
 	bool points[TPK_PT_MAX];
 	bool points_set;
 	int nf_backend;		/* enum tpk_nf_backend, -1: auto */
+	bool raw_tp;
 	bool drops;
 } env = {
 	.proto = TPK_PROTO_ECHO,
@@ -79,6 +80,7 @@ enum {
 	OPT_JSON,
 	OPT_NF_BACKEND,
 	OPT_DROPS,
+	OPT_RAW_TP,
 };
 
 static const struct argp_option options[] = {
@@ -97,6 +99,8 @@ static const struct argp_option options[] = {
 	  "nfhook), fexit, kprobe, nfhook (netfilter links, verdicts inferred), off", 0 },
 	{ "drops", OPT_DROPS, NULL, 0, "Also show where a traced packet was dropped, and why", 0 },
 	{ "json", OPT_JSON, NULL, 0, "One JSON object per event, every field", 0 },
+	{ "raw-tracepoints", OPT_RAW_TP, NULL, 0,
+	  "Attach device tracepoints as raw_tp even where tp_btf works (as on kernels without BTF)", 0 },
 	{ "timestamp", 'T', NULL, 0, "Prefix lines with seconds since the first event", 0 },
 	{ "ringbuf-size", OPT_RINGBUF, "BYTES", 0, "Ring buffer size (power of two, K/M suffix; default 256K)", 0 },
 	{ "wait", 'W', "SEC", 0, "Passed to ping -W: seconds to wait for the reply", 0 },
@@ -194,6 +198,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_DROPS:
 		env.drops = true;
 		break;
+	case OPT_RAW_TP:
+		env.raw_tp = true;
+		break;
 	case 'T':
 		env.timestamp = true;
 		break;
@@ -277,8 +284,8 @@ static void probe_points(const struct btf *vmlinux)
 {
 	char name[128];
 
-	kpoints.btf = vmlinux != NULL;
-	for (int i = 0; vmlinux && i < TPK_PT_MAX; i++) {
+	kpoints.btf = vmlinux != NULL && !env.raw_tp;
+	for (int i = 0; kpoints.btf && i < TPK_PT_MAX; i++) {
 		snprintf(name, sizeof(name), "btf_trace_%s", tpk_points[i].name);
 		kpoints.have[i] = btf__find_by_name_kind(vmlinux, name, BTF_KIND_TYPEDEF) > 0;
 	}

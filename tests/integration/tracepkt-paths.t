@@ -64,6 +64,11 @@ for v in 4 6; do
 		ip netns exec "$NS_C1" "$TRACEPKT" --nf-backend off "${!up}"
 done
 
+# The same trip through raw_tp programs, as on a kernel without BTF.
+check "bridge IPv4 host -> container, raw tracepoints" "$(echo_trip "$BR_IP4" "$C1_IP4" \
+	"$NS_HOST_INODE:$BR_IF" "$NS_HOST_INODE:$C1_PORT_IF" "$NS_C1_INODE:$C1_IF")" \
+	ip netns exec "$NS_HOST" "$TRACEPKT" --nf-backend off --raw-tracepoints "$C1_IP4"
+
 # router: A -> R -> B, forwarded.
 fixture_up router "tr$$"
 for v in 4 6; do
