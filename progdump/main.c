@@ -51,10 +51,10 @@ static const char doc[] =
 "Examples:\n"
 "  progdump                              # like bpftool prog\n"
 "  progdump --json --pretty list\n"
-"  progdump -f show name xdp_prog     # with its pinned paths\n"
+"  progdump -f show name xdp_prog        # with its pinned paths\n"
 "  progdump show id 42\n"
 "  progdump dump xlated name xdp_prog linum\n"
-"  progdump dump xlated id 42 visual > prog.dot && dot -Tpng prog.dot > prog.png\n"
+"  progdump dump xlated id 42 visual > prog.dot   # then: dot -Tpng prog.dot\n"
 "  progdump cbpf 'ip and udp port 53'\n"
 "  progdump cbpf --linktype RAW 'tcp[tcpflags] & tcp-syn != 0'\n"
 "\n"
@@ -63,10 +63,6 @@ static const char doc[] =
 "\n"
 "Options:";
 
-enum {
-	OPT_NO_OPTIMIZE = 0x100,
-};
-
 static const struct argp_option options[] = {
 	{ "json", 'j', NULL, 0, "JSON output (list, show, dump xlated)", 0 },
 	{ "pretty", 'p', NULL, 0, "Indented JSON; implies --json", 0 },
@@ -74,7 +70,7 @@ static const struct argp_option options[] = {
 	{ "linktype", 'y', "TYPE", 0, "cbpf: link-layer type, a DLT name such as EN10MB (default), RAW, LINUX_SLL, or a number", 0 },
 	{ "interface", 'i', "IF", 0, "cbpf: compile for live interface IF, as tcpdump -i IF -d (Linux vlan extensions)", 0 },
 	{ "snaplen", 's', "BYTES", 0, "cbpf: snapshot length, the accept return value (default 262144)", 0 },
-	{ "no-optimize", OPT_NO_OPTIMIZE, NULL, 0, "cbpf: do not run libpcap's optimizer (tcpdump -O)", 0 },
+	{ "no-optimize", 'O', NULL, 0, "cbpf: do not run libpcap's optimizer (tcpdump -O)", 0 },
 	{ "verbose", 'v', NULL, 0, "Show libbpf's messages", 0 },
 	{},
 };
@@ -94,7 +90,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case 'v':
 		env.verbose = true;
 		break;
-	case OPT_NO_OPTIMIZE:
+	case 'O':
 		env.no_optimize = true;
 		break;
 	case 'y':
