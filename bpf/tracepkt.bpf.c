@@ -33,6 +33,11 @@ const volatile __u16 filter_port;		/* host order, 0: none */
 const volatile __u64 filter_netns;		/* 0: none */
 const volatile char filter_ifname[TPK_IFNAMSIZ];	/* "": none */
 
+/* Set when tracepkt runs in a pid namespace of its own (a container): the
+ * ping's pid it knows is the one seen from there. */
+const volatile __u64 pidns_dev;
+const volatile __u64 pidns_ino;
+
 /* Ping mode: user space names the ping process once it has forked it; the
  * first echo request that process sends tells us its ICMP id (raw sockets
  * use the pid, ICMP datagram sockets a port the kernel picks). */
@@ -51,6 +56,19 @@ struct {
 	__type(key, __u32);
 	__type(value, __u64);
 } lost SEC(".maps");
+
+/* The current task's tgid as tracepkt sees pids; 0 when it is not in
+ * tracepkt's pid namespace (softirq on another task's time, say). */
+static __always_inline __u32 current_tgid(void)
+{
+	struct bpf_pidns_info ns = {};
+
+	if (!pidns_ino)
+		return bpf_get_current_pid_tgid() >> 32;
+	if (bpf_get_ns_current_pid_tgid(pidns_dev, pidns_ino, &ns, sizeof(ns)))
+		return 0;
+	return ns.tgid;
+}
 
 /* The packet's headers, as far as we care. */
 struct pkt {
@@ -161,7 +179,7 @@ static __always_inline bool packet_wanted(const struct pkt *p)
 			/* Everything on the local output path up to the device
 			 * queue runs in the sender's context. */
 			if (!is_request(p) || !target_tgid ||
-			    (bpf_get_current_pid_tgid() >> 32) != target_tgid)
+			    current_tgid() != target_tgid)
 				return false;
 			id = (__u32)p->icmp_id + 1;
 			learned_id = id;
@@ -258,7 +276,7 @@ static __always_inline struct tpk_event *event_start(struct sk_buff *skb, struct
 	locate(dev, e);
 	e->ts_ns = bpf_ktime_get_ns();
 	e->skb = (__u64)skb;
-	e->pid = bpf_get_current_pid_tgid() >> 32;
+	e->pid = current_tgid();
 	e->cpu = bpf_get_smp_processor_id();
 	e->kind = kind;
 	e->ipver = p.ipver;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <bpf/btf.h>
@@ -356,6 +357,20 @@ static const char *reason_name(unsigned int reason)
 	return tpk_nf_reason_name(&nf, reason);
 }
 
+/* The initial pid namespace has a fixed inode; in any other, pids differ
+ * from the kernel's global ones. */
+#define PROC_PID_INIT_INO 0xEFFFFFFCU
+
+static void set_pidns(struct tracepkt_bpf *skel)
+{
+	struct stat st;
+
+	if (stat("/proc/self/ns/pid", &st) || st.st_ino == PROC_PID_INIT_INO)
+		return;
+	skel->rodata->pidns_dev = st.st_dev;
+	skel->rodata->pidns_ino = st.st_ino;
+}
+
 /* Open, configure, load and attach everything for netfilter backend b. */
 static int start(struct tracepkt_bpf **out, enum tpk_nf_backend b)
 {
@@ -373,6 +388,7 @@ static int start(struct tracepkt_bpf **out, enum tpk_nf_backend b)
 		memcpy((void *)skel->rodata->filter_host, env.host.bytes, 16);
 	}
 	skel->rodata->filter_port = env.port;
+	set_pidns(skel);
 	skel->rodata->filter_netns = env.netns;
 	if (env.ifname)
 		strncpy((char *)skel->rodata->filter_ifname, env.ifname, TPK_IFNAMSIZ - 1);

@@ -34,6 +34,11 @@ tap_is "$out" "$(py_header; echo_trip "$PEER_IP4" "$ROOT_IP4" \
 	"$NS_PEER_INODE:$PEER_IF" "$NS_ROOT_INODE:$ROOT_IF")" "datagram ping: lines"
 in_peer sysctl -qw net.ipv4.ping_group_range="1 0"
 
+# --- from a pid namespace of its own, as in a container ----------------------
+out=$(unshare --pid --fork --mount-proc "$TRACEPKT" --nf-backend off "$PEER_IP4")
+tap_is "$out" "$(py_header; echo_trip "$ROOT_IP4" "$PEER_IP4" \
+	"$NS_ROOT_INODE:$ROOT_IF" "$NS_PEER_INODE:$PEER_IF")" "own pid namespace: the ping is still found"
+
 # --- ping's exit status passes through ---------------------------------------
 out=$(in_peer "$TRACEPKT" --nf-backend off 198.19.255.1 2>"$TMP/err"); rc=$?
 tap_is "$rc" 2 "unreachable network: ping's exit status 2"
