@@ -44,9 +44,10 @@ all: $(PROGS)
 
 help:
 	@echo "make [all]          build $(TOOLS) into $(BUILD)/"
-	@echo "make check          unit and integration tests (as root), TAP via prove"
+	@echo "make check          unit and integration tests (as root), TAP via prove,"
+	@echo "                    then the kernel matrix (SKIP_MATRIX=1 skips it)"
 	@echo "make check-unit     unit tests only (no root needed)"
-	@echo "make check-matrix   integration tests on other kernels under qemu"
+	@echo "make check-matrix   integration tests on the host and other kernels (qemu)"
 	@echo "make demo           run tracepkt on a demo topology"
 	@echo "make install        install into DESTDIR/PREFIX (default $(PREFIX))"
 	@echo "make bench          benchmarks; writes bench/RESULTS.md"
@@ -93,15 +94,29 @@ $(UNIT_BINS): $(BUILD)/tests/%: tests/unit/%.c \
 check-unit: $(UNIT_BINS)
 	prove --exec '' $(UNIT_BINS)
 
-# Integration tests need root; they find the tools through TPK_BUILD.
-check: all $(UNIT_BINS)
+# Integration tests need root; they find the tools through TPK_BUILD. Then
+# the same integration tests on the kernel matrix, unless SKIP_MATRIX=1.
+check: all $(UNIT_BINS) $(BUILD)/vm/features
 	TPK_BUILD=$(abspath $(BUILD)) prove $(PROVE_FLAGS) --exec '' $(UNIT_BINS) tests/integration/*.t
+	$(if $(filter-out 0,$(SKIP_MATRIX)),@echo "kernel matrix skipped (SKIP_MATRIX=$(SKIP_MATRIX))",TPK_BUILD=$(abspath $(BUILD)) tests/vm/matrix --no-host $(MATRIX_KERNELS))
 
 check-integration: all
 	TPK_BUILD=$(abspath $(BUILD)) prove $(PROVE_FLAGS) --exec '' tests/integration/*.t
 
-check-matrix: all
-	tests/vm/matrix
+# The host kernel, then each of MATRIX_KERNELS (default: Debian's 6.1 and
+# 6.12) under qemu: integration tests and feature probe. tests/vm/run -h.
+check-matrix: all $(UNIT_BINS) $(BUILD)/vm/features
+	TPK_BUILD=$(abspath $(BUILD)) TPK_UNIT_TESTS="$(UNIT_BINS)" tests/vm/matrix $(MATRIX_KERNELS)
+
+$(BUILD)/vm/features.bpf.o: tests/vm/features.bpf.c vmlinux/vmlinux.h
+	@mkdir -p $(@D)
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/vm/features.skel.h: $(BUILD)/vm/features.bpf.o
+	$(BPFTOOL) gen skeleton $< name features_bpf > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/vm/features: tests/vm/features.c $(BUILD)/vm/features.skel.h $(BUILD)/obj/libtpk.a
+	$(CC) $(CPPFLAGS) -I$(BUILD)/vm $(CFLAGS) -o $@ $< $(BUILD)/obj/libtpk.a $(LDLIBS)
 
 demo: all
 	netns-fixtures/demo $(BUILD)/tracepkt
