@@ -137,9 +137,9 @@ for id in "${ids[@]}"; do
 	[[ $jlist == *"$one"* ]] || missing=$((missing + 1))
 done
 tap_is "$missing" 0 "list and list --json hold each program as show prints it"
-tap_ok "list --json is one JSON document" python3 -c 'import json,sys; json.load(sys.stdin)' <<<"$jlist"
+tap_ok "list --json is one JSON document" json_valid <<<"$jlist"
 tap_ok "list --json --pretty is one JSON document" \
-	python3 -c 'import json,sys; json.load(sys.stdin)' <<<"$("$PD" -p)"
+	json_valid <<<"$("$PD" -p)"
 
 # Under ip netns exec (its own /sys, no bpffs) reading by ID still works.
 ip netns add "$NS"

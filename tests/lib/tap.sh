@@ -74,5 +74,9 @@ tap_done() {
 
 tap_require_root() { [ "$(id -u)" = 0 ] || tap_skip_all "needs root"; }
 
+# Is stdin one JSON document? perl's JSON::PP ships with perl, which prove
+# needs anyway; python may not be there.
+json_valid() { perl -MJSON::PP -e 'local $/; decode_json(<STDIN>); 1' 2>/dev/null; }
+
 # A short name unique to this test process, for fixture instances.
 tap_name() { printf '%s%04x' "${1:-t}" $(( ($$ + RANDOM) & 0xffff )); }

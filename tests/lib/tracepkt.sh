@@ -30,8 +30,15 @@ echo_trip() {
 }
 
 # The programs tracepkt loads are named after their tracepoints; none may
-# outlive a run.
-tpk_progs_left() { bpftool prog show 2>/dev/null | grep -cE ' name (btf|raw)_(netif|net_dev|napi)| name (nf|fexit|kp|krp)_' ; }
+# outlive a run. Count those no process holds: another tracepkt running on
+# the machine (a benchmark, a developer) keeps its own.
+tpk_progs_left() {
+	local held
+	held=$(grep -hs '^prog_id:' /proc/[0-9]*/fdinfo/* | awk '{print $2}' | sort -u)
+	bpftool prog show 2>/dev/null |
+		sed -nE 's/^([0-9]+): .* name ((btf|raw)_(netif|net_dev|napi|kfree)|(nf_pos|fexit_|kp_|krp_)).*/\1/p' |
+		grep -cvxF -e "${held:-none}"
+}
 
 # fixture_up KIND NAME: eval its keys into this shell, tear down on exit.
 TPK_FIXTURES_UP=()
