@@ -12,12 +12,14 @@ for t in tracepkt xdpblock tcdrop; do
 done
 tag=$(printf 's%03x' $(( ($$ + RANDOM) & 0xfff )))
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+# bench/run cleans up after itself; this is for a run killed half way.
+trap '"$FIXTURES/pair" down "bp$tag" >/dev/null 2>&1; "$FIXTURES/router" down "br$tag" >/dev/null 2>&1; rm -rf "$tmp"' EXIT
 
 # What this run may touch, before.
 stats_before=$(cat /proc/sys/kernel/bpf_stats_enabled)
 ours() {
 	ip netns list | grep -E "^tpkb[pr]$tag-"
+	ip -o link show | grep -E ": tpkb[pr]$tag-"
 	ls /sys/fs/bpf | grep -E "^tpkbench-$tag"
 	bpftool prog show 2>/dev/null | grep -w pktsend_tx
 }
@@ -51,5 +53,5 @@ err=$("$TPK_BUILD/bench/pktsend" bogus 2>&1)
 tap_is "$?/$err" "2/pktsend: mode must be udp, raw, xdp or gro" "pktsend: one line and status 2 for a bad mode"
 
 left=$(ours)
-tap_is "$left$(cat /proc/sys/kernel/bpf_stats_enabled)" "$stats_before" "no namespace, pin or program left; bpf_stats_enabled restored"
+tap_is "$left$(cat /proc/sys/kernel/bpf_stats_enabled)" "$stats_before" "no namespace, root link, pin or program left; bpf_stats_enabled restored"
 tap_done
