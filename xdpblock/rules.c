@@ -139,7 +139,8 @@ int xb_rules_read(const char *path, struct xb_rule **rules, size_t *n)
 	if (!f) {
 		ret = -errno;
 		tpk_err_errno(ret, "cannot read %s", path);
-		return ret;
+		/* The file is the user's input: a bad name is a bad command line. */
+		return -EINVAL;
 	}
 	while (getline(&line, &len, f) >= 0) {
 		int got;
@@ -170,8 +171,8 @@ int xb_rules_read(const char *path, struct xb_rule **rules, size_t *n)
 		v[count++] = r;
 	}
 	if (!ret && ferror(f)) {
-		ret = -EIO;
-		tpk_err_errno(ret, "cannot read %s", path);
+		tpk_err_errno(errno ? -errno : -EIO, "cannot read %s", path);
+		ret = -EINVAL;
 	}
 	free(line);
 	if (!is_stdin)
