@@ -91,15 +91,36 @@ static __always_inline bool is_request(const struct pkt *p)
 	return p->icmp_type == ICMP_ECHO_ || p->icmp_type == ICMPV6_ECHO_REQUEST_;
 }
 
+/* Is this IP protocol one the filters can want? Checked before reading
+ * any further, so other traffic costs as little as possible. */
+static __always_inline bool proto_wanted(__u8 ipver, __u8 l4proto)
+{
+	bool icmp = (ipver == 4 && l4proto == IPPROTO_ICMP_) ||
+		    (ipver == 6 && l4proto == IPPROTO_ICMPV6_);
+
+	if (mode == TPK_MODE_PING || filter_proto == TPK_PROTO_ECHO)
+		return icmp;
+	if (filter_proto == TPK_PROTO_ANY)
+		return true;
+	/* "icmp" means ICMPv6 too: what users ask is "the pings". */
+	if (filter_proto == IPPROTO_ICMP_)
+		return icmp;
+	return l4proto == filter_proto;
+}
+
 /* Read the IP and L4 headers from skb->head, as the Python tool does: the
- * network header offset, or the MAC header plus Ethernet when it is unset. */
+ * network header offset, or the MAC header plus Ethernet when it is unset.
+ * Fails for a packet whose protocol the filters do not want. */
 static __always_inline int parse_skb(struct sk_buff *skb, struct pkt *p)
 {
 	unsigned char *head = BPF_CORE_READ(skb, head);
 	__u16 mac = BPF_CORE_READ(skb, mac_header);
 	__u16 net = BPF_CORE_READ(skb, network_header);
+	union {
+		struct iphdr v4;
+		struct ipv6hdr v6;	/* the larger: one read covers both */
+	} h;
 	unsigned char *ip, *l4;
-	__u8 b0;
 
 	if (net == 0 || net == (__u16)~0U) {
 		if (mac == (__u16)~0U)
@@ -107,31 +128,25 @@ static __always_inline int parse_skb(struct sk_buff *skb, struct pkt *p)
 		net = mac + ETH_HLEN;
 	}
 	ip = head + net;
-	if (bpf_probe_read_kernel(&b0, 1, ip))
+	if (bpf_probe_read_kernel(&h, sizeof(h), ip))
 		return -1;
-	p->ipver = b0 >> 4;
+	p->ipver = h.v4.version;
 	if (p->ipver == 4) {
-		struct iphdr iph;
-
-		if (bpf_probe_read_kernel(&iph, sizeof(iph), ip))
-			return -1;
-		p->l4proto = iph.protocol;
-		__builtin_memcpy(p->saddr, &iph.saddr, 4);
-		__builtin_memcpy(p->daddr, &iph.daddr, 4);
-		l4 = ip + (iph.ihl & 0xf) * 4;
+		p->l4proto = h.v4.protocol;
+		__builtin_memcpy(p->saddr, &h.v4.saddr, 4);
+		__builtin_memcpy(p->daddr, &h.v4.daddr, 4);
+		l4 = ip + h.v4.ihl * 4;
 	} else if (p->ipver == 6) {
-		struct ipv6hdr ip6h;
-
-		if (bpf_probe_read_kernel(&ip6h, sizeof(ip6h), ip))
-			return -1;
 		/* Like the Python tool: no extension headers. */
-		p->l4proto = ip6h.nexthdr;
-		__builtin_memcpy(p->saddr, &ip6h.saddr, 16);
-		__builtin_memcpy(p->daddr, &ip6h.daddr, 16);
-		l4 = ip + sizeof(ip6h);
+		p->l4proto = h.v6.nexthdr;
+		__builtin_memcpy(p->saddr, &h.v6.saddr, 16);
+		__builtin_memcpy(p->daddr, &h.v6.daddr, 16);
+		l4 = ip + sizeof(h.v6);
 	} else {
 		return -1;
 	}
+	if (!proto_wanted(p->ipver, p->l4proto))
+		return -1;
 
 	if (p->l4proto == IPPROTO_ICMP_ || p->l4proto == IPPROTO_ICMPV6_) {
 		struct icmphdr ich;
@@ -187,18 +202,9 @@ static __always_inline bool packet_wanted(const struct pkt *p)
 		return p->icmp_id + 1 == id;
 	}
 
-	if (filter_proto == TPK_PROTO_ECHO) {
-		if (!is_echo(p))
-			return false;
-	} else if (filter_proto != TPK_PROTO_ANY) {
-		/* "icmp" means ICMPv6 too: what users ask is "the pings". */
-		if (filter_proto == IPPROTO_ICMP_ && p->ipver == 6) {
-			if (p->l4proto != IPPROTO_ICMPV6_)
-				return false;
-		} else if (p->l4proto != filter_proto) {
-			return false;
-		}
-	}
+	/* parse_skb let only the wanted protocols through. */
+	if (filter_proto == TPK_PROTO_ECHO && !is_echo(p))
+		return false;
 	if (filter_host_ver) {
 		if (filter_host_ver != p->ipver)
 			return false;
