@@ -19,6 +19,29 @@ CFLAGS      ?= -O2 -g
 CFLAGS      += -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE -DTRACEPKT_VERSION='"$(VERSION)"'
 CPPFLAGS    += -I$(BUILD) -Ibpf -Ilib
 LDLIBS      += -lbpf -lelf -lz
+
+# SANITIZE=1: ASan + UBSan user space in its own folder (build-san/, so build/
+# stays as it is), and `make check` runs the whole suite under it with any
+# report fatal. The kernel matrix is skipped: its guests run build/.
+ifneq ($(filter-out 0,$(SANITIZE)),)
+ifeq ($(origin BUILD),file)
+BUILD       := build-san
+endif
+SAN_FLAGS   := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+CFLAGS      += $(SAN_FLAGS)
+LDFLAGS     += $(SAN_FLAGS)
+SKIP_MATRIX := 1
+export TPK_SANITIZE := 1
+# A test that expects a command to fail would not notice a sanitizer's abort:
+# every report (ASan's log_path) or abort (lib/util.c) also leaves a file in
+# $(SAN_LOGS), and any file there fails the run (SAN_BEFORE and SAN_AFTER).
+SAN_LOGS    := $(abspath $(BUILD))/sanitizer
+export TPK_SANITIZE_DIR := $(SAN_LOGS)
+export ASAN_OPTIONS ?= halt_on_error=1:abort_on_error=1:detect_leaks=1:log_path=$(SAN_LOGS)/asan
+export UBSAN_OPTIONS ?= halt_on_error=1:abort_on_error=1:print_stacktrace=1:log_path=$(SAN_LOGS)/ubsan
+SAN_BEFORE  = rm -rf $(SAN_LOGS) && mkdir -p $(SAN_LOGS)
+SAN_AFTER   = @if [ -n "$$(ls -A $(SAN_LOGS))" ]; then cat $(SAN_LOGS)/*; echo "sanitizer reports or aborts in $(SAN_LOGS):" $$(ls $(SAN_LOGS)) >&2; exit 1; fi; echo "no sanitizer reports"
+endif
 BPF_CFLAGS  := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Wextra -Werror \
                -Wno-unused-parameter -Ivmlinux -Ibpf \
                $(if $(MULTIARCH),-idirafter /usr/include/$(MULTIARCH))
@@ -47,10 +70,12 @@ help:
 	@echo "make check          unit and integration tests (as root), TAP via prove,"
 	@echo "                    then the kernel matrix (SKIP_MATRIX=1 skips it)"
 	@echo "make check-unit     unit tests only (no root needed)"
+	@echo "make check SANITIZE=1  the same under ASan+UBSan, built in build-san/"
 	@echo "make check-matrix   integration tests on the host and other kernels (qemu)"
 	@echo "make demo           run tracepkt on a demo topology"
 	@echo "make install        install into DESTDIR/PREFIX (default $(PREFIX))"
 	@echo "make bench          benchmarks; writes bench/RESULTS.md"
+	@echo "make fuzz          libFuzzer harnesses, FUZZ_SECONDS (default 10) each"
 	@echo "make clean          remove $(BUILD)/ and vmlinux/vmlinux.h"
 
 vmlinux/vmlinux.h: | vmlinux
@@ -91,13 +116,35 @@ $(UNIT_BINS): $(BUILD)/tests/%: tests/unit/%.c \
 		$$(call tool_lib_objs,$$(call unit_tool,$$*)) $(BUILD)/obj/libtpk.a | $(BUILD)/tests
 	$(CC) $(CPPFLAGS) $(CFLAGS) -Itests/unit -I$(call unit_tool,$*) -o $@ $^ $(LDLIBS) -lpcap
 
+# libFuzzer harnesses (clang): tests/fuzz/<t>_<x>.c is built with tool <t>'s
+# sources except main.c (<t> = lib: lib/ alone) and lib/, all instrumented.
+# `make fuzz` runs each for FUZZ_SECONDS on its corpus tests/fuzz/corpus/<t>_<x>/.
+# -Wno-sign-compare: clang, unlike gcc, warns inside glibc's NLMSG_OK.
+FUZZ_SRCS   := $(wildcard tests/fuzz/*.c)
+FUZZ_BINS   := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
+FUZZ_SECONDS ?= 10
+FUZZ_CFLAGS := -g -O1 -Wall -Wextra -Werror -Wno-sign-compare -std=gnu11 -D_GNU_SOURCE -DTRACEPKT_VERSION='"$(VERSION)"' \
+               -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+fuzz_srcs = $(sort $(filter-out %/main.c,$(wildcard $(call unit_tool,$(1))/*.c)) $(LIB_SRCS))
+
+$(FUZZ_BINS): $(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $$(call fuzz_srcs,$$*) $(SKELS)
+	@mkdir -p $(@D)
+	$(CLANG) $(CPPFLAGS) -I$(call unit_tool,$*) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^) $(LDLIBS) -lpcap
+
+.PHONY: fuzz fuzz-build
+fuzz-build: $(FUZZ_BINS)
+fuzz: $(FUZZ_BINS)
+	tests/fuzz/run $(FUZZ_SECONDS) $(FUZZ_BINS)
+
 check-unit: $(UNIT_BINS)
 	prove --exec '' $(UNIT_BINS)
 
 # Integration tests need root; they find the tools through TPK_BUILD. Then
 # the same integration tests on the kernel matrix, unless SKIP_MATRIX=1.
 check: all $(UNIT_BINS) $(BUILD)/vm/features
+	$(SAN_BEFORE)
 	TPK_BUILD=$(abspath $(BUILD)) prove $(PROVE_FLAGS) --exec '' $(UNIT_BINS) tests/integration/*.t
+	$(SAN_AFTER)
 	$(if $(filter-out 0,$(SKIP_MATRIX)),@echo "kernel matrix skipped (SKIP_MATRIX=$(SKIP_MATRIX))",TPK_BUILD=$(abspath $(BUILD)) tests/vm/matrix --no-host $(MATRIX_KERNELS))
 
 check-integration: all

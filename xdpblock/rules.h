@@ -28,7 +28,8 @@ int xb_rule_make(const char *addr, const char *proto, const char *port,
  * '#' starts a comment. 1: a rule, 0: nothing on the line, -EINVAL. */
 int xb_rule_parse_line(const char *line, struct xb_rule *r, char *err, size_t errlen);
 /* Every rule of a file ("-": stdin). Prints "FILE line N: ..." and returns
- * -EINVAL on the first bad line; -errno when it cannot be read. */
+ * -EINVAL on the first bad line, and when it cannot be read (the user named
+ * it: a bad command line); -ENOMEM. */
 int xb_rules_read(const char *path, struct xb_rule **rules, size_t *n);
 
 void xb_rule_key(const struct xb_rule *r, struct xdpb_key *k);

@@ -464,7 +464,8 @@ int xb_state_rows(struct xb_state *s, struct xb_row **out, size_t *n_out)
 			}
 		}
 	}
-	qsort(rows, n, sizeof(*rows), cmp_row_id);
+	if (n)	/* qsort(NULL, 0) is undefined */
+		qsort(rows, n, sizeof(*rows), cmp_row_id);
 	*out = rows;
 	*n_out = n;
 	return 0;

@@ -5,6 +5,8 @@ set -uo pipefail
 . "$(dirname "$(readlink -f "$0")")/../lib/tap.sh"
 
 command -v valgrind >/dev/null || tap_skip_all "valgrind not installed"
+# ASan builds and valgrind do not mix; make check SANITIZE=1 covers these.
+[ -n "${TPK_SANITIZE:-}" ] && tap_skip_all "sanitizer build"
 PD=$TPK_BUILD/progdump
 [ -x "$PD" ] || tap_bail "no $PD; run make"
 
