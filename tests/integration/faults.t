@@ -1,0 +1,180 @@
+#!/bin/bash
+# Faults: tracepkt killed mid-trace leaves no program or link; xdpblock
+# killed in the middle of `add --file` leaves whole rules and a usable tool;
+# a foreign XDP program or tc filter is reported and left alone; a fixture
+# torn down under tracepkt --all; a device removed under tcdrop and xdpblock;
+# not root.
+set -uo pipefail
+. "$(dirname "$(readlink -f "$0")")/../lib/tap.sh"
+tap_require_root
+
+TP=$TPK_BUILD/tracepkt TC=$TPK_BUILD/tcdrop XB=$TPK_BUILD/xdpblock PD=$TPK_BUILD/progdump
+for t in "$TP" "$TC" "$XB" "$PD"; do [ -x "$t" ] || tap_bail "no $t (make first)"; done
+export XDPBLOCK_PINS=faults$$
+NS=faults$$
+FIX=$(tap_name f)
+TMP=$(mktemp -d /tmp/faults.XXXXXX)
+BG=
+cleanup() {
+	[ -n "$BG" ] && kill -KILL "$BG" 2>/dev/null
+	ip netns exec "$NS" "$XB" detach fv0 >/dev/null 2>&1
+	ip netns exec "$NS" "$TC" detach fv0 >/dev/null 2>&1
+	"$XB" flush >/dev/null 2>&1
+	rm -rf "/sys/fs/bpf/$XDPBLOCK_PINS"
+	ip netns del "$NS" 2>/dev/null
+	"$FIXTURES/pair" down "$FIX" >/dev/null 2>&1
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+N() { ip netns exec "$NS" "$@"; }
+
+ip netns add "$NS" || tap_bail "cannot add namespace $NS"
+N ip link add fv0 type veth peer name fv1 || tap_bail "cannot add veth"
+N ip link set fv0 up
+N ip link set fv1 up
+INO=$(N stat -L -c %i /proc/self/ns/net)
+
+# IDs of the programs or links (KIND prog|link) process PID holds, from its
+# fds (this bpftool may not list holders' pids).
+held() {
+	cat /proc/"$1"/fdinfo/* 2>/dev/null | sed -nE "s/^$2_id:[[:space:]]*([0-9]+)/\1/p" | sort -un | tr '\n' ' '
+}
+# Which of the IDs of KIND still exist, after up to 5 s for the kernel to free them.
+still() {
+	local kind=$1 left id i
+	shift
+	for i in $(seq 50); do
+		left=
+		for id in "$@"; do bpftool "$kind" show id "$id" >/dev/null 2>&1 && left+=" $id"; done
+		[ -z "$left" ] && break
+		sleep 0.1
+	done
+	echo "${left# }"
+}
+# Waits up to 10 s for PID to hold programs; prints their IDs.
+wait_held() {
+	local i ids
+	for i in $(seq 100); do
+		ids=$(held "$1" prog)
+		[ -n "$ids" ] && { echo "$ids"; return 0; }
+		kill -0 "$1" 2>/dev/null || return 1
+		sleep 0.1
+	done
+	return 1
+}
+
+# 1-2: SIGKILL of tracepkt mid-trace, both netfilter backends.
+for backend in nfhook off; do
+	"$TP" --all --nf-backend "$backend" >"$TMP/tp.out" 2>"$TMP/tp.err" &
+	BG=$!
+	if progs=$(wait_held "$BG"); then
+		links=$(held "$BG" link)
+		ping -c 2 -i 0.2 -W 1 127.0.0.1 >/dev/null 2>&1
+		kill -KILL "$BG"
+		wait "$BG" 2>/dev/null
+		BG=
+		tap_is "$(still prog $progs)/$(still link $links)" "/" \
+			"SIGKILL of tracepkt --nf-backend $backend: its $(wc -w <<<"$progs") programs and $(wc -w <<<"$links") links are gone"
+	else
+		tap_fail "tracepkt --nf-backend $backend did not start"
+		tap_diag "$(cat "$TMP/tp.err")"
+		BG=
+	fi
+done
+
+# 3-6: SIGKILL of xdpblock add --file mid-batch: every rule whole, tool usable.
+for i in $(seq 0 249); do
+	for j in $(seq 0 199); do
+		echo "198.$((18 + (i & 1))).$((i >> 1)).$j proto udp port $((1000 + j))"
+		echo "2001:db8:$i::$j/128 proto tcp port 80-90"
+	done
+done > "$TMP/rules"
+total=$(wc -l <"$TMP/rules")
+listed() { "$XB" list | awk 'NR > 1 { print $2, $3, $4 }' | sort; }
+killed_at=
+for delay in 0.3 0.15 0.6 1; do
+	"$XB" flush >/dev/null 2>&1
+	"$XB" add --file "$TMP/rules" >/dev/null 2>&1 &
+	BG=$!
+	sleep "$delay"
+	kill -KILL "$BG" 2>/dev/null
+	wait "$BG" 2>/dev/null
+	[ $? = 137 ] && killed_at=$delay
+	BG=
+	[ -n "$killed_at" ] && break
+done
+listed > "$TMP/got"
+tap_diag "killed after ${killed_at:-(never: it finished first)} s; $(wc -l <"$TMP/got") of $total rules in"
+tap_ok "after SIGKILL: list --json is one JSON document" bash -c "'$XB' list --json | perl -MJSON::PP -e 'local \$/; decode_json(<STDIN>)'"
+tap_ok "after SIGKILL: add --file again completes" "$XB" add --file "$TMP/rules"
+listed > "$TMP/want"
+tap_is "$(wc -l <"$TMP/want")" "$total" "after SIGKILL: then every rule is in"
+tap_is "$(comm -23 "$TMP/got" "$TMP/want" | head -3)" "" "after SIGKILL mid-batch: every rule listed then is one of the file's, whole"
+tap_ok "after SIGKILL: flush" "$XB" flush
+
+# 7-10: a foreign XDP program on the device is reported and kept.
+N ip link set dev fv0 xdpgeneric obj "$TPK_BUILD/bpf/xdpblock.bpf.o" sec xdp 2>"$TMP/ip.err" ||
+	tap_diag "ip link set xdp: $(cat "$TMP/ip.err")"
+foreign=$(N ip -d link show fv0 | sed -nE 's/.*prog\/xdp id ([0-9]+).*/\1/p')
+out=$(N "$XB" attach fv0 2>&1); rc=$?
+tap_is "$rc" 1 "xdpblock attach over a foreign XDP program: exit 1"
+tap_like "$out" "^xdpblock: fv0 already has an XDP program" "... says so in one line"
+tap_is "$(N ip -d link show fv0 | sed -nE 's/.*prog\/xdp id ([0-9]+).*/\1/p')" "${foreign:-none}" "... and left it attached"
+N ip link set dev fv0 xdpgeneric off
+
+# 11-14: a foreign tc filter: tcdrop goes beside it, and detach leaves it.
+N tc qdisc add dev fv0 clsact
+N tc filter add dev fv0 ingress pref 100 bpf bytecode '1,6 0 0 4294967295,'
+tap_ok "tcdrop attach beside a foreign tc filter" N "$TC" attach fv0 --legacy
+tap_ok "tcdrop detach" N "$TC" detach fv0
+tap_like "$(N tc filter show dev fv0 ingress)" "pref 100 bpf" "the foreign filter is still there"
+tap_is "$(N tc qdisc show dev fv0 | grep -c clsact)" 1 "and its clsact qdisc"
+N tc qdisc del dev fv0 clsact
+
+# 15-19: a device removed while tcdrop and xdpblock are attached.
+N ip link add fg0 type veth peer name fg1
+N ip link set fg0 up
+N "$TC" attach fg0 >/dev/null 2>&1 || tap_diag "tcdrop attach fg0 failed"
+N "$XB" attach fg0 --mode skb >/dev/null 2>&1 || tap_diag "xdpblock attach fg0 failed"
+N ip link del fg0
+tap_like "$(N "$TC" status 2>&1)" "fg0 .*gone" "tcdrop status: a removed device shows as gone"
+tap_ok "tcdrop detach of the removed device" N "$TC" detach fg0
+tap_ok "xdpblock status with a removed device" N "$XB" status
+tap_ok "xdpblock detach of the removed device" N "$XB" detach fg0
+tap_is "$(ls -A "/sys/fs/bpf/tcdrop/$INO" 2>/dev/null)$(ls "/sys/fs/bpf/$XDPBLOCK_PINS" 2>/dev/null | grep '^link-')" "" \
+	"no tcdrop or xdpblock link pins left for it"
+"$XB" flush >/dev/null 2>&1
+
+# 20-22: a fixture torn down while tracepkt --all traces in it.
+if eval "$("$FIXTURES/pair" up "$FIX")" 2>/dev/null && [ -n "${NS_PEER:-}" ]; then
+	"$TP" --all >"$TMP/tp.out" 2>"$TMP/tp.err" &
+	BG=$!
+	if wait_held "$BG" >/dev/null; then
+		ip netns exec "$NS_PEER" ping -c 3 -i 0.2 -W 1 "$ROOT_IP4" >/dev/null 2>&1
+		"$FIXTURES/pair" down "$FIX" >/dev/null 2>&1
+		sleep 0.5
+		tap_ok "tracepkt --all still runs after the fixture is gone" kill -0 "$BG"
+		kill -INT "$BG"
+		wait "$BG"
+		tap_is "$?" 0 "and SIGINT ends it with status 0"
+		BG=
+		tap_is "$(grep -ciE 'sanitizer|segmentation|runtime error' "$TMP/tp.err")" 0 "no crash report"
+	else
+		tap_fail "tracepkt --all did not start"
+		tap_diag "$(cat "$TMP/tp.err")"
+		BG=
+	fi
+else
+	tap_skip "fixture torn down under tracepkt" "pair fixture did not come up"
+fi
+
+# 23-30: not root.
+nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
+for cmd in "$TP --all" "$TC status" "$XB status" "$PD list"; do
+	tool=${cmd%% *}; tool=${tool##*/}
+	out=$(nobody $cmd 2>&1 </dev/null); rc=$?
+	tap_is "$rc" 1 "$tool not root: exit 1"
+	tap_like "$out" "^$tool: [^"$'\n'"]+$" "$tool not root: one line"
+done
+
+tap_done
