@@ -458,6 +458,7 @@ int main(int argc, char **argv)
 	enum tpk_nf_backend backend = TPK_NF_NONE;
 	struct ring_buffer *rb = NULL;
 	struct btf *vmlinux = NULL;
+	bool have_btf;
 	struct tpk_ping ping = { .pid = -1, .pidfd = -1, .go_fd = -1, .status = -1 };
 	struct run run = { 0 };
 	struct epoll_event ev;
@@ -478,6 +479,7 @@ int main(int argc, char **argv)
 	tpk_signals_setup(&stop);
 
 	vmlinux = btf__load_vmlinux_btf();
+	have_btf = vmlinux != NULL;
 	if (!vmlinux && env.verbose)
 		tpk_err("note: no kernel BTF; using raw tracepoints");
 
@@ -491,6 +493,10 @@ int main(int argc, char **argv)
 		if (nf.why[0] && env.nf_backend > TPK_NF_NONE)
 			tpk_err("cannot start the %s netfilter backend (%s)",
 				tpk_nf_backend_name(env.nf_backend), nf.why);
+		else if (!have_btf)
+			/* CO-RE reads need it even where raw_tp attaches without. */
+			tpk_err("cannot load BPF programs: no kernel BTF at /sys/kernel/btf/vmlinux "
+				"(tracepkt needs a kernel built with CONFIG_DEBUG_INFO_BTF=y)");
 		else
 			tpk_err_errno(err, "cannot load and attach BPF programs (-v shows libbpf's log)");
 		goto cleanup;
