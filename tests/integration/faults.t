@@ -22,6 +22,7 @@ cleanup() {
 	"$XB" flush >/dev/null 2>&1
 	rm -rf "/sys/fs/bpf/$XDPBLOCK_PINS"
 	ip netns del "$NS" 2>/dev/null
+	ip netns del "faultslo$$" 2>/dev/null
 	"$FIXTURES/pair" down "$FIX" >/dev/null 2>&1
 	rm -rf "$TMP"
 }
@@ -168,6 +169,36 @@ if eval "$("$FIXTURES/pair" up "$FIX")" 2>/dev/null && [ -n "${NS_PEER:-}" ]; th
 	fi
 else
 	tap_skip "fixture torn down under tracepkt" "pair fixture did not come up"
+fi
+
+# Ring buffer overflow: a flood of 3000 pings on the loopback of a namespace
+# of our own, traced once with room for every event and once with a 4K ring
+# buffer. Printed plus reported lost must be the full count, exactly.
+NL=faultslo$$
+if ip netns add "$NL" && ip -n "$NL" link set lo up && ip -n "$NL" addr add 198.18.5.1/32 dev lo; then
+	nl_ino=$(stat -L -c %i "/run/netns/$NL")
+	flood() {
+		"$TP" --all --json --nf-backend off --netns "$nl_ino" --ringbuf-size "$1" >"$TMP/fl.out" 2>"$TMP/fl.err" &
+		BG=$!
+		wait_held "$BG" >/dev/null
+		ip netns exec "$NL" ping -f -c 3000 -q 198.18.5.1 >/dev/null 2>&1
+		sleep 1
+		kill -INT "$BG"
+		wait "$BG"
+		BG=
+	}
+	flood 4M
+	all=$(wc -l <"$TMP/fl.out")
+	tap_is "$(cat "$TMP/fl.err")" "" "flood with a large ring buffer: nothing lost ($all events)"
+	flood 4K
+	printed=$(wc -l <"$TMP/fl.out")
+	lost=$(sed -nE 's/^tracepkt: ([0-9]+) events lost: the ring buffer was full \(try --ringbuf-size\)$/\1/p' "$TMP/fl.err")
+	tap_is "$printed + ${lost:-none} = $((printed + ${lost:-0}))" "$printed + ${lost:-none} = $all" \
+		"flood with a 4K ring buffer: printed + reported lost = every event"
+	ip netns del "$NL"
+else
+	tap_skip "ring buffer overflow" "cannot make namespace $NL"
+	tap_skip "ring buffer overflow" "cannot make namespace $NL"
 fi
 
 # No kernel BTF (hidden under a tmpfs in a mount namespace of our own).
