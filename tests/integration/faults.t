@@ -65,7 +65,7 @@ wait_held() {
 }
 
 # SIGKILL of tracepkt mid-trace, both netfilter backends.
-for backend in nfhook off; do
+for backend in auto off; do	# auto: nfhook here, fexit on older kernels
 	"$TP" --all --nf-backend "$backend" >"$TMP/tp.out" 2>"$TMP/tp.err" &
 	BG=$!
 	if progs=$(wait_held "$BG"); then

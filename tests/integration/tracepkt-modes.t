@@ -50,7 +50,7 @@ tap_is "$rc" 1 "no reply: ping's exit status 1"
 # --- --all --count N ----------------------------------------------------------
 "$TRACEPKT" --nf-backend off --all --count 3 --netns "$NS_PEER" >"$TMP/all" 2>&1 &
 tracer=$!
-sleep 0.5
+tracer_ready $tracer || tap_diag "tracepkt did not start"
 ping -c2 -i0.2 -W1 "$PEER_IP4" >/dev/null
 wait $tracer; rc=$?
 tap_is "$rc" 0 "--all --count 3: exit status 0"
@@ -62,7 +62,7 @@ tap_is "$(cat "$TMP/all")" "$(py_header
 
 "$TRACEPKT" --nf-backend off --all --count 2 --ifname "$ROOT_IF" --json >"$TMP/json" 2>&1 &
 tracer=$!
-sleep 0.5
+tracer_ready $tracer || tap_diag "tracepkt did not start"
 ping -c1 -W1 "$PEER_IP6" >/dev/null
 wait $tracer
 tap_ok "--json: every line parses as a JSON object" \
@@ -74,7 +74,7 @@ $ROOT_IF reply $PEER_IP6 $ROOT_IP6 netif_rx" "--json --ifname: fields of the two
 # --- --proto udp --port, --host ---------------------------------------------
 "$TRACEPKT" --nf-backend off --all --proto udp --port 9999 --count 2 >"$TMP/udp" 2>&1 &
 tracer=$!
-sleep 0.5
+tracer_ready $tracer || tap_diag "tracepkt did not start"
 echo x >"/dev/udp/$PEER_IP4/9998"	# another port: not traced
 echo x >"/dev/udp/$PEER_IP4/9999"
 wait $tracer
@@ -85,7 +85,7 @@ tap_like "$(sed -n 3p "$TMP/udp")" "^\[ +$NS_PEER_INODE\] +$PEER_IF +udp $ROOT_I
 
 "$TRACEPKT" --nf-backend off --all --host "$PEER_IP6" --count 1 >"$TMP/host" 2>&1 &
 tracer=$!
-sleep 0.5
+tracer_ready $tracer || tap_diag "tracepkt did not start"
 ping -c1 -W1 "$PEER_IP4" >/dev/null	# other family: not traced
 ping -c1 -W1 "$PEER_IP6" >/dev/null
 wait $tracer
@@ -104,7 +104,7 @@ tap_is "$out" "$(py_header
 # --- lost events are counted and reported -------------------------------------
 "$TRACEPKT" --nf-backend off --all --ringbuf-size 4K >/dev/null 2>"$TMP/lost" &
 tracer=$!
-sleep 0.5
+tracer_ready $tracer || tap_diag "tracepkt did not start"
 kill -STOP $tracer
 ping -c 40 -i 0.01 -W1 "$PEER_IP4" >/dev/null
 kill -CONT $tracer
@@ -117,11 +117,15 @@ tap_like "$(cat "$TMP/lost")" "^tracepkt: [0-9]+ events lost: the ring buffer wa
 # --- Ctrl-C while a ping is outstanding --------------------------------------
 "$TRACEPKT" --nf-backend off -W 5 "${PEER_IP4%.*}.$(( ${PEER_IP4##*.} + 10 ))" >/dev/null 2>&1 &
 tracer=$!
-sleep 0.5
+tracer_ready $tracer || tap_diag "tracepkt did not start"
+for i in $(seq 100); do	# and its ping is out
+	pgrep -f "ping -c1 -W 5 -- ${PEER_IP4%.*}" >/dev/null && break
+	sleep 0.1
+done
 kill -INT $tracer
 wait $tracer; rc=$?
 tap_is "$rc" 130 "SIGINT during a ping: exit status 128+2"
-tap_is "$(pgrep -f "ping -c1 -W 5 ${PEER_IP4%.*}" | wc -l)" 0 "SIGINT: the ping is not left running"
+tap_is "$(pgrep -f "ping -c1 -W 5 -- ${PEER_IP4%.*}" | wc -l)" 0 "SIGINT: the ping is not left running"
 
 # --- the kernel's own net: events see the same hops ----------------------------
 if ! mountpoint -q /sys/kernel/tracing; then

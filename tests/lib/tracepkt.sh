@@ -64,3 +64,19 @@ fixtures_down() {
 		"$FIXTURES/${f%%:*}" down "${f#*:}" >/dev/null 2>&1
 	done
 }
+
+# tracer_ready PID: wait until the tracepkt running as PID traces, up to 60 s
+# (emulated kernels take seconds to load and attach). tracepkt opens its ring
+# buffer's epoll only after every program is attached, so that fd is the
+# sign; a fixed sleep is not (the packets would go out before the attach).
+tracer_ready() {
+	local i fd
+	for ((i = 0; i < 600; i++)); do
+		for fd in /proc/"$1"/fd/*; do
+			[ "$(readlink "$fd" 2>/dev/null)" = "anon_inode:[eventpoll]" ] && return 0
+		done
+		kill -0 "$1" 2>/dev/null || return 1
+		sleep 0.1
+	done
+	return 1
+}
