@@ -59,6 +59,10 @@ PROGS       := $(addprefix $(BUILD)/,$(TOOLS))
 # progdump compiles pcap filters.
 $(BUILD)/progdump: LDLIBS += -lpcap
 
+# --version names the options a build was made with (lib/version.c).
+yesno = $(if $(filter-out 0,$(1)),yes,no)
+$(BUILD)/obj/lib/version.o: CPPFLAGS += -DTPK_BUILD_OPTS='"static=$(call yesno,$(STATIC)) sanitize=$(call yesno,$(SANITIZE))"'
+
 .PHONY: all check check-unit check-integration check-matrix demo install uninstall bench clean help
 .DELETE_ON_ERROR:
 .SECONDARY:

@@ -17,6 +17,7 @@
 #include "prog.h"
 #include "show.h"
 #include "util.h"
+#include "version.h"
 #include "xlated.h"
 
 #define MAX_ARGS 64
@@ -33,7 +34,7 @@ static struct env {
 	.snaplen = 262144,
 };
 
-const char *argp_program_version = "progdump " TRACEPKT_VERSION;
+void (*argp_program_version_hook)(FILE *, struct argp_state *) = tpk_version_print;
 const char *argp_program_bug_address = "the project's issue tracker";
 
 static const char doc[] =

@@ -17,6 +17,7 @@
 #include "addr.h"
 #include "sys.h"
 #include "util.h"
+#include "version.h"
 #include "attach.h"
 #include "filter.h"
 #include "route.h"
@@ -39,7 +40,7 @@ static struct env {
 	.opts.proto = -1,
 };
 
-const char *argp_program_version = "tcdrop " TRACEPKT_VERSION;
+void (*argp_program_version_hook)(FILE *, struct argp_state *) = tpk_version_print;
 const char *argp_program_bug_address = "the project's issue tracker";
 
 static const char doc[] =

@@ -18,6 +18,7 @@
 #include "addr.h"
 #include "sys.h"
 #include "util.h"
+#include "version.h"
 #include "format.h"
 #include "nf.h"
 #include "ping.h"
@@ -53,7 +54,7 @@ static struct env {
 	.nf_backend = -1,
 };
 
-const char *argp_program_version = "tracepkt " TRACEPKT_VERSION;
+void (*argp_program_version_hook)(FILE *, struct argp_state *) = tpk_version_print;
 const char *argp_program_bug_address = "the project's issue tracker";
 
 static const char doc[] =

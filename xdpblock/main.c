@@ -14,6 +14,7 @@
 #include "state.h"
 #include "sys.h"
 #include "util.h"
+#include "version.h"
 
 enum cmd {
 	CMD_NONE,
@@ -49,7 +50,7 @@ static struct env {
 	bool json, verbose;
 } env;
 
-const char *argp_program_version = "xdpblock " TRACEPKT_VERSION;
+void (*argp_program_version_hook)(FILE *, struct argp_state *) = tpk_version_print;
 const char *argp_program_bug_address = "the project's issue tracker";
 
 static const char doc[] =

@@ -96,6 +96,6 @@ out=$(nobody "$PD" list 2>&1); rc=$?
 tap_is "$rc" 1 "list without root: exit status 1"
 tap_is "$out" "progdump: can't get next program: Operation not permitted" "list without root: one line"
 
-tap_like "$("$PD" --version)" '^progdump [0-9]+\.[0-9]+\.[0-9]+$' "--version"
+tap_like "$("$PD" --version | head -n1)" '^progdump [0-9]+\.[0-9]+\.[0-9]+$' "--version"
 tap_like "$("$PD" --help)" 'Examples:' "--help has examples"
 tap_done

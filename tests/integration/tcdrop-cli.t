@@ -10,7 +10,7 @@ TCDROP=$TPK_BUILD/tcdrop
 out=$("$TCDROP" --help 2>&1)
 tap_like "$out" "tcdrop attach docker0" "--help shows examples"
 tap_like "$out" "--legacy" "--help lists --legacy"
-tap_is "$("$TCDROP" --version)" "tcdrop $(sed -n 's/^VERSION *?= *//p' "$TPK_ROOT/Makefile")" "--version"
+tap_is "$("$TCDROP" --version | head -n1)" "tcdrop $(sed -n 's/^VERSION *?= *//p' "$TPK_ROOT/Makefile")" "--version"
 
 ns=$(tap_name tcdc)
 trap 'ip netns del "$ns" 2>/dev/null' EXIT

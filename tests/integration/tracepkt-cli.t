@@ -35,7 +35,7 @@ out=$(setpriv --reuid=65534 --regid=65534 --clear-groups "$TRACEPKT" 127.0.0.1 2
 tap_is "$rc" 1 "not root: exit status 1"
 tap_is "$out" "tracepkt: must run as root (needs CAP_BPF and CAP_NET_ADMIN)" "not root: one line"
 
-tap_like "$("$TRACEPKT" --version)" '^tracepkt [0-9]+\.[0-9]+\.[0-9]+$' "--version"
+tap_like "$("$TRACEPKT" --version | head -n1)" '^tracepkt [0-9]+\.[0-9]+\.[0-9]+$' "--version"
 help=$("$TRACEPKT" --help)
 tap_like "$help" 'Examples:' "--help has examples"
 tap_like "$(printf '%s\n' "$help" | grep -c -- '--')" '^[0-9]+$' "--help lists options"
