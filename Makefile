@@ -175,14 +175,24 @@ demo: all
 bench: all
 	bench/run
 
+# Man pages and one bash completion script, linked under each tool's name so
+# bash-completion's on-demand loader finds it for any of them.
+MAN8DIR     ?= $(PREFIX)/share/man/man8
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/lib/tracepkt/bpf
 	install -m 0755 $(PROGS) $(DESTDIR)$(PREFIX)/sbin/
 	install -m 0644 $(BPF_OBJS) $(DESTDIR)$(PREFIX)/lib/tracepkt/bpf/
+	install -d $(DESTDIR)$(MAN8DIR) $(DESTDIR)$(BASHCOMPDIR)
+	for m in $(TOOLS); do sed '/^\.TH /s/"tracepkt [^"]*"/"tracepkt $(VERSION)"/' man/$$m.8 > $(DESTDIR)$(MAN8DIR)/$$m.8 && chmod 0644 $(DESTDIR)$(MAN8DIR)/$$m.8 || exit 1; done
+	install -m 0644 completion/tracepkt.bash $(DESTDIR)$(BASHCOMPDIR)/tracepkt
+	for t in $(filter-out tracepkt,$(TOOLS)); do ln -sf tracepkt $(DESTDIR)$(BASHCOMPDIR)/$$t || exit 1; done
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR)$(PREFIX)/sbin/,$(TOOLS))
 	rm -rf $(DESTDIR)$(PREFIX)/lib/tracepkt
+	rm -f $(addprefix $(DESTDIR)$(MAN8DIR)/,$(addsuffix .8,$(TOOLS))) $(addprefix $(DESTDIR)$(BASHCOMPDIR)/,$(TOOLS))
 
 clean:
 	rm -rf $(BUILD) vmlinux/vmlinux.h
