@@ -23,6 +23,7 @@
 #include "nf.h"
 #include "ping.h"
 #include "points.h"
+#include "probe.h"
 #include "tracepkt.skel.h"
 
 #define DEFAULT_TARGET "127.0.0.1"
@@ -48,6 +49,7 @@ static struct env {
 	int nf_backend;		/* enum tpk_nf_backend, -1: auto */
 	bool raw_tp;
 	bool drops;
+	bool probe;
 } env = {
 	.proto = TPK_PROTO_ECHO,
 	.ringbuf_size = 1 << 18,
@@ -69,6 +71,7 @@ static const char doc[] =
 "  tracepkt --all --proto udp --port 53 --json\n"
 "  tracepkt --drops 198.18.0.2    # also say where and why it was dropped\n"
 "  ip netns exec ctr tracepkt 198.18.0.1\n"
+"  tracepkt --probe               # what this kernel offers, which backends\n"
 "\n"
 "Exit status: ping's own status with a TARGET (0 when --count ended it first,\n"
 "128+N after signal N); 0 with --all; 1 when tracing could not start; 2 on a\n"
@@ -83,6 +86,7 @@ enum {
 	OPT_NF_BACKEND,
 	OPT_DROPS,
 	OPT_RAW_TP,
+	OPT_PROBE,
 };
 
 static const struct argp_option options[] = {
@@ -103,6 +107,9 @@ static const struct argp_option options[] = {
 	{ "json", OPT_JSON, NULL, 0, "One JSON object per event, every field", 0 },
 	{ "raw-tracepoints", OPT_RAW_TP, NULL, 0,
 	  "Attach device tracepoints as raw_tp even where tp_btf works (as on kernels without BTF)", 0 },
+	{ "probe", OPT_PROBE, NULL, 0,
+	  "Say which kernel features the tools need this kernel has, and which backend "
+	  "each tool would use (with --json: one object); trace nothing", 0 },
 	{ "timestamp", 'T', NULL, 0, "Prefix lines with seconds since the first event", 0 },
 	{ "ringbuf-size", OPT_RINGBUF, "BYTES", 0, "Ring buffer size (power of two, K/M suffix; default 256K)", 0 },
 	{ "wait", 'W', "SEC", 0, "Passed to ping -W: seconds to wait for the reply", 0 },
@@ -203,6 +210,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_RAW_TP:
 		env.raw_tp = true;
 		break;
+	case OPT_PROBE:
+		env.probe = true;
+		break;
 	case 'T':
 		env.timestamp = true;
 		break;
@@ -231,6 +241,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		env.target = arg;
 		break;
 	case ARGP_KEY_END:
+		if (env.probe && (env.all || env.target))
+			argp_failure(state, TPK_EXIT_USAGE, 0, "--probe traces nothing: give no TARGET or --all");
 		if (env.all && env.target)
 			argp_failure(state, TPK_EXIT_USAGE, 0,
 				     "--all traces every packet: give no TARGET (use --host)");
@@ -472,6 +484,10 @@ int main(int argc, char **argv)
 	err = argp_parse(&argp, argc, argv, 0, NULL, NULL);
 	if (err)
 		return TPK_EXIT_USAGE;
+	if (env.probe) {
+		tpk_libbpf_setup(env.verbose);
+		return tpk_probe_run(env.json);
+	}
 	if (!env.all && !env.target)
 		env.target = DEFAULT_TARGET;
 	if (tpk_require_root())
