@@ -22,7 +22,7 @@ LDLIBS      += -lbpf -lelf -lz
 
 # SANITIZE=1: ASan + UBSan user space in its own folder (build-san/, so build/
 # stays as it is), and `make check` runs the whole suite under it with any
-# report fatal. The kernel matrix is skipped: its guests run build/.
+# report fatal. The kernel matrix is skipped: its guests run build-static/.
 ifneq ($(filter-out 0,$(SANITIZE)),)
 ifeq ($(origin BUILD),file)
 BUILD       := build-san
@@ -42,6 +42,20 @@ export UBSAN_OPTIONS ?= halt_on_error=1:abort_on_error=1:print_stacktrace=1:log_
 SAN_BEFORE  = rm -rf $(SAN_LOGS) && mkdir -p $(SAN_LOGS)
 SAN_AFTER   = @if [ -n "$$(ls -A $(SAN_LOGS))" ]; then cat $(SAN_LOGS)/*; echo "sanitizer reports or aborts in $(SAN_LOGS):" $$(ls $(SAN_LOGS)) >&2; exit 1; fi; echo "no sanitizer reports"
 endif
+# STATIC=1: self-contained binaries in build-static/ for hosts without our
+# libraries (and for the kernel matrix's guests): libbpf, libelf, zlib,
+# zstd and libpcap linked in, and glibc too (-static). The tools call no NSS
+# function themselves; only progdump's pcap filters resolve names (host,
+# port, proto names), and static glibc still does that from /etc/hosts,
+# /etc/services, /etc/protocols and DNS; the link warns about it.
+ifneq ($(filter-out 0,$(STATIC)),)
+ifeq ($(origin BUILD),file)
+BUILD       := build-static
+endif
+LDFLAGS     += -static
+LDLIBS      += -lzstd -pthread
+STATIC_OBJS := $(BUILD)/obj/lib/static/shims.o
+endif
 BPF_CFLAGS  := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Wextra -Werror \
                -Wno-unused-parameter -Ivmlinux -Ibpf \
                $(if $(MULTIARCH),-idirafter /usr/include/$(MULTIARCH))
@@ -58,6 +72,9 @@ PROGS       := $(addprefix $(BUILD)/,$(TOOLS))
 
 # progdump compiles pcap filters.
 $(BUILD)/progdump: LDLIBS += -lpcap
+ifneq ($(STATIC_OBJS),)
+$(BUILD)/progdump: LDLIBS += -ldbus-1
+endif
 
 # --version names the options a build was made with (lib/version.c).
 yesno = $(if $(filter-out 0,$(1)),yes,no)
@@ -69,13 +86,19 @@ $(BUILD)/obj/lib/version.o: CPPFLAGS += -DTPK_BUILD_OPTS='"static=$(call yesno,$
 
 all: $(PROGS)
 
+# Before the archives they stand in for (lib/static/shims.c).
+$(PROGS): $(STATIC_OBJS)
+
 help:
 	@echo "make [all]          build $(TOOLS) into $(BUILD)/"
 	@echo "make check          unit and integration tests (as root), TAP via prove,"
 	@echo "                    then the kernel matrix (SKIP_MATRIX=1 skips it)"
 	@echo "make check-unit     unit tests only (no root needed)"
 	@echo "make check SANITIZE=1  the same under ASan+UBSan, built in build-san/"
-	@echo "make check-matrix   integration tests on the host and other kernels (qemu)"
+	@echo "make check-matrix   integration tests on the host and other kernels (qemu),"
+	@echo "                    the guests running the STATIC=1 build"
+	@echo "make STATIC=1       self-contained binaries (libbpf, libelf, zlib, libpcap"
+	@echo "                    and glibc linked in) in build-static/"
 	@echo "make demo           run tracepkt on a demo topology"
 	@echo "make install        install into DESTDIR/PREFIX (default $(PREFIX))"
 	@echo "make bench          benchmarks; writes bench/RESULTS.md"
@@ -145,29 +168,24 @@ check-unit: $(UNIT_BINS)
 
 # Integration tests need root; they find the tools through TPK_BUILD. Then
 # the same integration tests on the kernel matrix, unless SKIP_MATRIX=1.
-check: all $(UNIT_BINS) $(BUILD)/vm/features
+check: all $(UNIT_BINS)
 	$(SAN_BEFORE)
 	TPK_BUILD=$(abspath $(BUILD)) prove $(PROVE_FLAGS) --exec '' $(UNIT_BINS) tests/integration/*.t
 	$(SAN_AFTER)
-	$(if $(filter-out 0,$(SKIP_MATRIX)),@echo "kernel matrix skipped (SKIP_MATRIX=$(SKIP_MATRIX))",TPK_BUILD=$(abspath $(BUILD)) tests/vm/matrix --no-host $(MATRIX_KERNELS))
+	$(if $(filter-out 0,$(SKIP_MATRIX)),@echo "kernel matrix skipped (SKIP_MATRIX=$(SKIP_MATRIX))",$(VM_MAKE) && TPK_BUILD=$(abspath $(BUILD)) TPK_VM_BUILD=$(abspath $(VM_BUILD)) tests/vm/matrix --no-host $(MATRIX_KERNELS))
 
 check-integration: all
 	TPK_BUILD=$(abspath $(BUILD)) prove $(PROVE_FLAGS) --exec '' tests/integration/*.t
 
 # The host kernel, then each of MATRIX_KERNELS (default: Debian's 6.1 and
-# 6.12) under qemu: integration tests and feature probe. tests/vm/run -h.
-check-matrix: all $(UNIT_BINS) $(BUILD)/vm/features
-	TPK_BUILD=$(abspath $(BUILD)) TPK_UNIT_TESTS="$(UNIT_BINS)" tests/vm/matrix $(MATRIX_KERNELS)
-
-$(BUILD)/vm/features.bpf.o: tests/vm/features.bpf.c vmlinux/vmlinux.h
-	@mkdir -p $(@D)
-	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
-
-$(BUILD)/vm/features.skel.h: $(BUILD)/vm/features.bpf.o
-	$(BPFTOOL) gen skeleton $< name features_bpf > $@.tmp && mv $@.tmp $@
-
-$(BUILD)/vm/features: tests/vm/features.c $(BUILD)/vm/features.skel.h $(BUILD)/obj/libtpk.a
-	$(CC) $(CPPFLAGS) -I$(BUILD)/vm $(CFLAGS) -o $@ $< $(BUILD)/obj/libtpk.a $(LDLIBS)
+# 6.12) under qemu: integration tests and feature probe (tracepkt --probe).
+# tests/vm/run -h. The guests run the STATIC=1 build (VM_BUILD): what a user
+# copies to another host is what is tested on other kernels.
+VM_BUILD    ?= build-static
+VM_MAKE      = $(MAKE) STATIC=1 SANITIZE=0 BUILD=$(VM_BUILD) all
+check-matrix: all $(UNIT_BINS)
+	$(VM_MAKE)
+	TPK_BUILD=$(abspath $(BUILD)) TPK_VM_BUILD=$(abspath $(VM_BUILD)) TPK_UNIT_TESTS="$(UNIT_BINS)" tests/vm/matrix $(MATRIX_KERNELS)
 
 demo: all
 	netns-fixtures/demo $(BUILD)/tracepkt
