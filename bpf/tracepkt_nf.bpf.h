@@ -7,7 +7,9 @@
 
 #define NF_DROP_	0
 #define NF_ACCEPT_	1
+#define NF_STOLEN_	2
 #define NF_VERDICT_MASK_ 0xff
+#define NF_VERDICT_QBITS_ 16
 #define NFPROTO_IPV4_	2
 #define NFPROTO_IPV6_	10
 #define IP_CT_NEW_	2
@@ -67,10 +69,23 @@ static __always_inline int nf_emit(struct sk_buff *skb, const struct nf_hook_sta
 	return 0;
 }
 
+/* Since NF_DROP_REASON (6.8, and in stable kernels such as Debian's 6.1), a
+ * table that drops frees the skb itself, with reason NETFILTER_DROP, and
+ * returns NF_STOLEN with the errno above the verdict bits: that is a DROP.
+ * A plain STOLEN carries no errno. */
+static __always_inline int nf_verdict(unsigned int ret)
+{
+	int code = ret & NF_VERDICT_MASK_;
+
+	if (code == NF_STOLEN_ && (ret >> NF_VERDICT_QBITS_))
+		return NF_DROP_;
+	return code;
+}
+
 static __always_inline int on_xt(struct sk_buff *skb, const struct nf_hook_state *state,
 				 struct xt_table___tpk *table, unsigned int ret, __u8 backend)
 {
-	return nf_emit(skb, state, table->name, true, NULL, (int)ret, backend);
+	return nf_emit(skb, state, table->name, true, NULL, nf_verdict(ret), backend);
 }
 
 static __always_inline int on_nft(struct nft_pktinfo___tpk *pkt, struct nft_chain___tpk *chain,
@@ -80,7 +95,7 @@ static __always_inline int on_nft(struct nft_pktinfo___tpk *pkt, struct nft_chai
 
 	return nf_emit(BPF_CORE_READ(pkt, skb), BPF_CORE_READ(pkt, state),
 		       (const char *)&table->name, false, (const char *)&chain->name,
-		       ret & NF_VERDICT_MASK_, backend);
+		       nf_verdict(ret), backend);
 }
 
 /* fexit: arguments and return value in one place. Since 5.16 the xtables
