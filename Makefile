@@ -168,11 +168,13 @@ check-unit: $(UNIT_BINS)
 
 # Integration tests need root; they find the tools through TPK_BUILD. Then
 # the same integration tests on the kernel matrix, unless SKIP_MATRIX=1.
+# The static build comes first, so that static.t tests it here too.
 check: all $(UNIT_BINS)
+	$(if $(filter-out 0,$(SKIP_MATRIX)),,$(VM_MAKE))
 	$(SAN_BEFORE)
 	TPK_BUILD=$(abspath $(BUILD)) prove $(PROVE_FLAGS) --exec '' $(UNIT_BINS) tests/integration/*.t
 	$(SAN_AFTER)
-	$(if $(filter-out 0,$(SKIP_MATRIX)),@echo "kernel matrix skipped (SKIP_MATRIX=$(SKIP_MATRIX))",$(VM_MAKE) && TPK_BUILD=$(abspath $(BUILD)) TPK_VM_BUILD=$(abspath $(VM_BUILD)) tests/vm/matrix --no-host $(MATRIX_KERNELS))
+	$(if $(filter-out 0,$(SKIP_MATRIX)),@echo "kernel matrix skipped (SKIP_MATRIX=$(SKIP_MATRIX))",TPK_BUILD=$(abspath $(BUILD)) TPK_VM_BUILD=$(abspath $(VM_BUILD)) tests/vm/matrix --no-host $(MATRIX_KERNELS))
 
 check-integration: all
 	TPK_BUILD=$(abspath $(BUILD)) prove $(PROVE_FLAGS) --exec '' tests/integration/*.t
