@@ -191,3 +191,10 @@ int tpk_modprobe(const char *module)
 		return -errno;
 	return module_present(module) ? 0 : -ENOENT;
 }
+
+bool tpk_kprobes_usable(void)
+{
+	return !access("/sys/bus/event_source/devices/kprobe", F_OK) ||
+	       !access("/sys/kernel/tracing/kprobe_events", F_OK) ||
+	       !access("/sys/kernel/debug/tracing/kprobe_events", F_OK);
+}

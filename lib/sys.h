@@ -3,6 +3,7 @@
 #ifndef TPK_SYS_H
 #define TPK_SYS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stddef.h>
 
@@ -32,5 +33,8 @@ int tpk_mkdir_p(const char *path);
 /* Load a kernel module if it is not loaded yet (modprobe), quietly. 0 when
  * it is there afterwards (or built in). */
 int tpk_modprobe(const char *module);
+/* Can a kprobe attach at all: libbpf goes through the kprobe PMU, or
+ * tracefs' kprobe_events where there is none. Neither: no CONFIG_KPROBES. */
+bool tpk_kprobes_usable(void);
 
 #endif

@@ -208,11 +208,8 @@ int tpk_nf_autoload(struct tracepkt_bpf *skel, const struct tpk_nf *nf, enum tpk
 		return -ENODATA;
 	if (fx && nf->fexit_err < 0)
 		return nf->fexit_err;
-	/* Without the kprobe PMU or tracefs kprobe_events no kprobe can
-	 * attach: do not pay for loading the programs to find out. */
-	if (kp && access("/sys/bus/event_source/devices/kprobe", F_OK) &&
-	    access("/sys/kernel/tracing/kprobe_events", F_OK) &&
-	    access("/sys/kernel/debug/tracing/kprobe_events", F_OK))
+	/* Do not pay for loading the programs to find out. */
+	if (kp && !tpk_kprobes_usable())
 		return -ENOSYS;
 	autoload(skel, "fexit_ipt_new", fx && nf->ipt && nf->ipt_new);
 	autoload(skel, "fexit_ipt_old", fx && nf->ipt && !nf->ipt_new);

@@ -22,6 +22,7 @@
 #include <linux/netfilter.h>
 
 #include "probe.h"
+#include "sys.h"
 #include "util.h"
 #include "tracepkt_probe.skel.h"
 
@@ -86,14 +87,6 @@ static const char *attach_func(void)
 				best = i;
 	fclose(f);
 	return best < (int)ARRAY_SIZE(nf_funcs) ? nf_funcs[best] : FALLBACK_FUNC;
-}
-
-static bool have_kprobe_pmu(void)
-{
-	/* libbpf attaches through the kprobe PMU, or tracefs where it is not. */
-	return !access("/sys/bus/event_source/devices/kprobe/type", F_OK) ||
-	       !access("/sys/kernel/tracing/kprobe_events", F_OK) ||
-	       !access("/sys/kernel/debug/tracing/kprobe_events", F_OK);
 }
 
 /* Load program `which` alone, attach it, detach and unload. */
@@ -299,7 +292,7 @@ int tpk_probe_run(bool json)
 	probe_prog(F_TP_BTF, "probe_tp_btf", NULL);
 	probe_ringbuf();
 	probe_prog(F_FEXIT, "probe_fexit", func);
-	if (have_kprobe_pmu())
+	if (tpk_kprobes_usable())
 		probe_prog(F_KPROBE, "probe_kprobe", func);
 	else
 		set(F_KPROBE, false, "no kprobe PMU and no tracefs kprobe_events (no CONFIG_KPROBES)");

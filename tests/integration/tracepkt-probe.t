@@ -18,12 +18,7 @@ TMP=$(mktemp -d /tmp/tpk-probe.XXXXXX)
 trap 'ip netns exec "$ns" "$TCDROP" detach v0 >/dev/null 2>&1; ip netns del "$ns" 2>/dev/null; rm -rf "$TMP"' EXIT
 
 # Probe programs no process holds (another probe may be running).
-probe_progs_left() {
-	local held
-	held=$(grep -hs '^prog_id:' /proc/[0-9]*/fdinfo/* | awk '{print $2}' | sort -u)
-	bpftool prog show 2>/dev/null | sed -nE 's/^([0-9]+): .* name probe_.*/\1/p' |
-		grep -cvxF -e "${held:-none}"
-}
+probe_progs_left() { progs_left probe_; }
 netns_before=$(ip netns list | sort)
 links_before=$(ip -o link show | awk -F': ' '{print $2}' | sort)
 probes_before=$(probe_progs_left)

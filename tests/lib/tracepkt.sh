@@ -33,10 +33,15 @@ echo_trip() {
 # outlive a run. Count those no process holds: another tracepkt running on
 # the machine (a benchmark, a developer) keeps its own.
 tpk_progs_left() {
+	progs_left '(btf|raw)_(netif|net_dev|napi|kfree)|(nf_pos|fexit_|kp_|krp_)'
+}
+# progs_left NAME_REGEX: how many loaded programs whose names start with a
+# match no process holds.
+progs_left() {
 	local held
 	held=$(grep -hs '^prog_id:' /proc/[0-9]*/fdinfo/* | awk '{print $2}' | sort -u)
 	bpftool prog show 2>/dev/null |
-		sed -nE 's/^([0-9]+): .* name ((btf|raw)_(netif|net_dev|napi|kfree)|(nf_pos|fexit_|kp_|krp_)).*/\1/p' |
+		sed -nE "s/^([0-9]+): .* name ($1).*/\\1/p" |
 		grep -cvxF -e "${held:-none}"
 }
 
