@@ -56,6 +56,15 @@ LDFLAGS     += -static
 LDLIBS      += -lzstd -pthread
 STATIC_OBJS := $(BUILD)/obj/lib/static/shims.o
 endif
+# LIBBPF_STATIC=1: libbpf.a linked in, libelf, zlib, libpcap and glibc still
+# shared, in build-deb/: what `make deb` packages (scripts/mkdeb), so that the
+# package needs no libbpf1 from bookworm-backports.
+ifneq ($(filter-out 0,$(LIBBPF_STATIC)),)
+ifeq ($(origin BUILD),file)
+BUILD       := build-deb
+endif
+LDLIBS      := $(patsubst -lbpf,-l:libbpf.a,$(LDLIBS))
+endif
 BPF_CFLAGS  := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Wextra -Werror \
                -Wno-unused-parameter -Ivmlinux -Ibpf \
                $(if $(MULTIARCH),-idirafter /usr/include/$(MULTIARCH))
@@ -101,6 +110,8 @@ help:
 	@echo "                    and glibc linked in) in build-static/"
 	@echo "make demo           run tracepkt on a demo topology"
 	@echo "make install        install into DESTDIR/PREFIX (default $(PREFIX))"
+	@echo "make deb            Debian package build/tracepkt_$(VERSION)-1_ARCH.deb (libbpf"
+	@echo "                    linked in, built in build-deb/; scripts/mkdeb --help)"
 	@echo "make bench          benchmarks; writes bench/RESULTS.md"
 	@echo "make fuzz          libFuzzer harnesses, FUZZ_SECONDS (default 10) each"
 	@echo "make clean          remove $(BUILD)/ and vmlinux/vmlinux.h"
@@ -208,6 +219,11 @@ install: all
 	for m in $(TOOLS); do sed '/^\.TH /s/"tracepkt [^"]*"/"tracepkt $(VERSION)"/' man/$$m.8 > $(DESTDIR)$(MAN8DIR)/$$m.8 && chmod 0644 $(DESTDIR)$(MAN8DIR)/$$m.8 || exit 1; done
 	install -m 0644 completion/tracepkt.bash $(DESTDIR)$(BASHCOMPDIR)/tracepkt
 	for t in $(filter-out tracepkt,$(TOOLS)); do ln -sf tracepkt $(DESTDIR)$(BASHCOMPDIR)/$$t || exit 1; done
+
+# A binary package from a LIBBPF_STATIC=1 build; prints its path.
+.PHONY: deb
+deb:
+	scripts/mkdeb --make '$(MAKE)' --version $(VERSION) --out build
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR)$(PREFIX)/sbin/,$(TOOLS))
