@@ -56,7 +56,8 @@ struct tpk_event {
 	__u32 pid;		/* tgid of the current task */
 	__u32 cpu;
 	__s32 verdict;		/* NF: NF_DROP, NF_ACCEPT, ...; -1 unknown */
-	__u32 drop_reason;	/* DROP: enum skb_drop_reason value */
+	__u32 drop_reason;	/* DROP: enum skb_drop_reason value, or: */
+#define TPK_DROP_REASON_NONE 0xffffffffu	/* the kernel gives none (before 5.17) */
 	__u8 kind;		/* enum tpk_event_kind */
 	__u8 point;		/* DEV: enum tpk_point */
 	__u8 hook;		/* NF: NF_INET_* hook number */

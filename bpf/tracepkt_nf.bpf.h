@@ -364,6 +364,9 @@ NF_POS(7)
  * and with --drops, any drop of a traced packet with its reason. */
 static __always_inline bool reason_is_drop(__u32 reason)
 {
+	/* Before 5.17, kfree_skb says nothing more: it is the drop path. */
+	if (reason == TPK_DROP_REASON_NONE || !bpf_core_type_exists(enum skb_drop_reason))
+		return true;
 	if (reason == bpf_core_enum_value(enum skb_drop_reason, SKB_DROP_REASON_NOT_SPECIFIED))
 		return false;
 	if (bpf_core_enum_value_exists(enum skb_drop_reason, SKB_CONSUMED) &&
@@ -410,6 +413,12 @@ SEC("tp_btf/kfree_skb")
 int BPF_PROG(btf_kfree_skb, struct sk_buff *skb, void *location, enum skb_drop_reason reason)
 {
 	return on_free(skb, reason);
+}
+
+SEC("tp_btf/kfree_skb")
+int BPF_PROG(btf_kfree_skb_noreason, struct sk_buff *skb)
+{
+	return on_free(skb, TPK_DROP_REASON_NONE);
 }
 
 SEC("raw_tp/kfree_skb")

@@ -198,3 +198,23 @@ bool tpk_kprobes_usable(void)
 	       !access("/sys/kernel/tracing/kprobe_events", F_OK) ||
 	       !access("/sys/kernel/debug/tracing/kprobe_events", F_OK);
 }
+
+bool tpk_ksym_exists(const char *name)
+{
+	char line[512], *sym, *save;
+	bool found = false;
+	FILE *f = fopen("/proc/kallsyms", "re");
+
+	if (!f)
+		return false;
+	/* "ADDR TYPE NAME[\t[MODULE]]": addresses read 0 without privileges,
+	 * names never do. */
+	while (!found && fgets(line, sizeof(line), f)) {
+		if (!strtok_r(line, " ", &save) || !strtok_r(NULL, " ", &save))
+			continue;
+		sym = strtok_r(NULL, " \t\n", &save);
+		found = sym && !strcmp(sym, name);
+	}
+	fclose(f);
+	return found;
+}

@@ -36,5 +36,8 @@ int tpk_modprobe(const char *module);
 /* Can a kprobe attach at all: libbpf goes through the kprobe PMU, or
  * tracefs' kprobe_events where there is none. Neither: no CONFIG_KPROBES. */
 bool tpk_kprobes_usable(void);
+/* Whether the kernel or a loaded module has symbol NAME (/proc/kallsyms):
+ * kprobes can attach where no BTF describes the function. */
+bool tpk_ksym_exists(const char *name);
 
 #endif

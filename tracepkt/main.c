@@ -427,13 +427,16 @@ static int start(struct tracepkt_bpf **out, enum tpk_nf_backend b)
 /* One stderr line: which backend, why not a better one. */
 static void report_backend(enum tpk_nf_backend b)
 {
-	char extra[sizeof(nf.why) + sizeof(nf.missing) + 64] = "";
+	char extra[sizeof(nf.why) + sizeof(nf.missing) + sizeof(nf.unread) + 128] = "";
 	size_t n = 0;
 
 	if (nf.why[0])
 		n += snprintf(extra + n, sizeof(extra) - n, "%s", nf.why);
 	if (nf.missing[0])
 		n += snprintf(extra + n, sizeof(extra) - n, "%snot loaded: %s", n ? "; " : "", nf.missing);
+	if (nf.unread[0] && b == TPK_NF_KPROBE)
+		n += snprintf(extra + n, sizeof(extra) - n, "%snot shown, no BTF for their types: %s",
+			      n ? "; " : "", nf.unread);
 	fprintf(stderr, "%s: netfilter: %s%s%s%s%s\n", tpk_progname,
 		b == TPK_NF_NONE ? "no backend could start, no verdicts" : tpk_nf_backend_name(b),
 		b == TPK_NF_NFHOOK ? " (verdicts inferred)" : "",
@@ -520,6 +523,9 @@ int main(int argc, char **argv)
 	}
 	if (env.nf_backend != TPK_NF_NONE)
 		report_backend(backend);
+	if (env.drops && !nf.free_reason)
+		tpk_err("--drops: this kernel's skb:kfree_skb gives no drop reason (5.17+): "
+			"drops show as drop.~UNK~");
 
 	rb = ring_buffer__new(bpf_map__fd(skel->maps.events), on_event, &run, NULL);
 	if (!rb) {

@@ -82,27 +82,62 @@ static bool first_param_is_void_ptr(const struct btf *b, const struct btf_type *
 	return t && btf_is_ptr(t) && t->type == 0;
 }
 
+static bool has_member(const struct btf *b, const char *st, const char *member)
+{
+	int id = b ? btf__find_by_name_kind(b, st, BTF_KIND_STRUCT) : -1;
+	const struct btf_type *t = id > 0 ? btf__type_by_id(b, id) : NULL;
+	const struct btf_member *m = t ? btf_members(t) : NULL;
+
+	for (int i = 0; t && i < btf_vlen(t); i++)
+		if (!strcmp(btf__name_by_offset(b, m[i].name_off), member))
+			return true;
+	return false;
+}
+
+static void add_word(char *list, size_t size, const char *word)
+{
+	size_t n = strlen(list);
+
+	snprintf(list + n, size - n, "%s%s", n ? " " : "", word);
+}
+
+/* Whether FUNC of MODULE is there, and how the backends can use it: fexit
+ * needs its BTF prototype; kprobes attach by symbol, but read its arguments
+ * as typed structs, so they need the argument order and the types. Kernels
+ * before 5.11 have no module BTF: for the xtables functions, the argument
+ * order is then the old one if struct netns_ipv4/6 still holds the per-netns
+ * table pointers (OLD_MEMBER), removed in 5.13, three releases before the
+ * order changed; their xt_table is in vmlinux's BTF. nft_do_chain's
+ * structs live only in nf_tables' own BTF. */
 static void probe_func(struct tpk_nf *nf, const struct btf *vmlinux, const char *module,
-		       const char *func, bool *present, bool *new_abi)
+		       const char *func, struct tpk_nf_fn *fn, const char *old_struct,
+		       const char *old_member)
 {
 	struct btf *mod_btf = NULL;
 	const struct btf *in = NULL;
 	const struct btf_type *proto;
+	bool sym = false;
 
 	proto = func_proto(vmlinux, &mod_btf, module, func, &in);
-	if (!proto && vmlinux) {
+	if (!proto && vmlinux && !(sym = tpk_ksym_exists(func))) {
 		/* Hooks in modules exist only once loaded (the Python tool's
 		 * README asks users to modprobe them): load it, look again. */
-		if (!tpk_modprobe(module))
+		if (!tpk_modprobe(module)) {
 			proto = func_proto(vmlinux, &mod_btf, module, func, &in);
-		if (!proto)
-			snprintf(nf->missing + strlen(nf->missing),
-				 sizeof(nf->missing) - strlen(nf->missing), "%s%s",
-				 nf->missing[0] ? " " : "", module);
+			sym = !proto && tpk_ksym_exists(func);
+		}
 	}
-	*present = proto != NULL;
-	if (proto && new_abi)
-		*new_abi = first_param_is_void_ptr(in, proto);
+	if (proto) {
+		fn->btf = fn->usable = true;
+		fn->new_abi = first_param_is_void_ptr(in, proto);
+	} else if (sym) {
+		nf->nobtf = true;
+		fn->usable = old_struct && has_member(vmlinux, old_struct, old_member);
+		if (!fn->usable)
+			add_word(nf->unread, sizeof(nf->unread), module);
+	} else if (vmlinux) {
+		add_word(nf->missing, sizeof(nf->missing), module);
+	}
 	btf__free(mod_btf);
 }
 
@@ -173,9 +208,10 @@ int tpk_nf_probe(struct tpk_nf *nf, const struct btf *vmlinux)
 	int id;
 
 	nf->fexit_err = fexit_probe(vmlinux);
-	probe_func(nf, vmlinux, "ip_tables", "ipt_do_table", &nf->ipt, &nf->ipt_new);
-	probe_func(nf, vmlinux, "ip6_tables", "ip6t_do_table", &nf->ip6t, &nf->ip6t_new);
-	probe_func(nf, vmlinux, "nf_tables", "nft_do_chain", &nf->nft, NULL);
+	probe_func(nf, vmlinux, "ip_tables", "ipt_do_table", &nf->ipt, "netns_ipv4", "iptable_filter");
+	probe_func(nf, vmlinux, "ip6_tables", "ip6t_do_table", &nf->ip6t, "netns_ipv6",
+		   "ip6table_filter");
+	probe_func(nf, vmlinux, "nf_tables", "nft_do_chain", &nf->nft, NULL, NULL);
 	if (!vmlinux)
 		return 0;
 	/* skb:kfree_skb gained its reason in 5.17: (skb, location, reason). */
@@ -187,6 +223,8 @@ int tpk_nf_probe(struct tpk_nf *nf, const struct btf *vmlinux)
 		nf->free_reason = t && btf_is_func_proto(t) && btf_vlen(t) >= 4;
 	}
 	read_reasons(nf, vmlinux);
+	/* The context of SEC("netfilter") programs came with netfilter links. */
+	nf->nf_links = btf__find_by_name_kind(vmlinux, "bpf_nf_ctx", BTF_KIND_STRUCT) > 0;
 	return 0;
 }
 
@@ -202,37 +240,45 @@ int tpk_nf_autoload(struct tracepkt_bpf *skel, const struct tpk_nf *nf, enum tpk
 		    bool drops)
 {
 	bool fx = b == TPK_NF_FEXIT, kp = b == TPK_NF_KPROBE, nh = b == TPK_NF_NFHOOK;
+	const struct tpk_nf_fn *ipt = &nf->ipt, *ip6t = &nf->ip6t, *nft = &nf->nft;
+	bool free = nh || drops;
 	char name[32];
 
-	if ((fx || kp) && !nf->ipt && !nf->ip6t && !nf->nft)
-		return -ENODATA;
+	if (fx && !ipt->btf && !ip6t->btf && !nft->btf)
+		return nf->nobtf ? -EMEDIUMTYPE : -ENODATA;
+	if (kp && !ipt->usable && !ip6t->usable && !nft->usable)
+		return nf->nobtf ? -EMEDIUMTYPE : -ENODATA;
 	if (fx && nf->fexit_err < 0)
 		return nf->fexit_err;
 	/* Do not pay for loading the programs to find out. */
 	if (kp && !tpk_kprobes_usable())
 		return -ENOSYS;
-	autoload(skel, "fexit_ipt_new", fx && nf->ipt && nf->ipt_new);
-	autoload(skel, "fexit_ipt_old", fx && nf->ipt && !nf->ipt_new);
-	autoload(skel, "fexit_ip6t_new", fx && nf->ip6t && nf->ip6t_new);
-	autoload(skel, "fexit_ip6t_old", fx && nf->ip6t && !nf->ip6t_new);
-	autoload(skel, "fexit_nft", fx && nf->nft);
-	autoload(skel, "kp_ipt", kp && nf->ipt);
-	autoload(skel, "krp_ipt_new", kp && nf->ipt && nf->ipt_new);
-	autoload(skel, "krp_ipt_old", kp && nf->ipt && !nf->ipt_new);
-	autoload(skel, "kp_ip6t", kp && nf->ip6t);
-	autoload(skel, "krp_ip6t_new", kp && nf->ip6t && nf->ip6t_new);
-	autoload(skel, "krp_ip6t_old", kp && nf->ip6t && !nf->ip6t_new);
-	autoload(skel, "kp_nft", kp && nf->nft);
-	autoload(skel, "krp_nft", kp && nf->nft);
+	autoload(skel, "fexit_ipt_new", fx && ipt->btf && ipt->new_abi);
+	autoload(skel, "fexit_ipt_old", fx && ipt->btf && !ipt->new_abi);
+	autoload(skel, "fexit_ip6t_new", fx && ip6t->btf && ip6t->new_abi);
+	autoload(skel, "fexit_ip6t_old", fx && ip6t->btf && !ip6t->new_abi);
+	autoload(skel, "fexit_nft", fx && nft->btf);
+	autoload(skel, "kp_ipt", kp && ipt->usable);
+	autoload(skel, "krp_ipt_new", kp && ipt->usable && ipt->new_abi);
+	autoload(skel, "krp_ipt_old", kp && ipt->usable && !ipt->new_abi);
+	autoload(skel, "kp_ip6t", kp && ip6t->usable);
+	autoload(skel, "krp_ip6t_new", kp && ip6t->usable && ip6t->new_abi);
+	autoload(skel, "krp_ip6t_old", kp && ip6t->usable && !ip6t->new_abi);
+	autoload(skel, "kp_nft", kp && nft->usable);
+	autoload(skel, "krp_nft", kp && nft->usable);
 	for (int k = 0; k < TPK_NF_MAXPOS; k++) {
 		snprintf(name, sizeof(name), "nf_pos%d", k);
 		autoload(skel, name, nh);
 	}
-	/* nfhook learns DROP verdicts from the free; --drops needs it too. */
-	if ((nh || drops) && !nf->free_reason)
+	/* nfhook learns DROP verdicts from the reason of the free; --drops
+	 * shows drops without one where the kernel gives none (before 5.17). */
+	if (nh && !nf->nf_links)
+		return -EPROTONOSUPPORT;
+	if (nh && !nf->free_reason)
 		return -EOPNOTSUPP;
-	autoload(skel, "btf_kfree_skb", (nh || drops) && nf->free_btf);
-	autoload(skel, "raw_kfree_skb", (nh || drops) && !nf->free_btf);
+	autoload(skel, "btf_kfree_skb", free && nf->free_btf && nf->free_reason);
+	autoload(skel, "btf_kfree_skb_noreason", free && nf->free_btf && !nf->free_reason);
+	autoload(skel, "raw_kfree_skb", free && !nf->free_btf);
 	skel->rodata->want_drops = drops;
 	return 0;
 }
@@ -241,7 +287,10 @@ void tpk_nf_note(struct tpk_nf *nf, enum tpk_nf_backend b, int err)
 {
 	size_t n = strlen(nf->why);
 	const char *msg = err == -ENODATA ? "no ipt_do_table, ip6t_do_table or nft_do_chain"
+			: err == -EMEDIUMTYPE ? "no BTF describes ipt_do_table, ip6t_do_table or "
+						"nft_do_chain (module BTF: 5.11+)"
 			: err == -EOPNOTSUPP ? "skb:kfree_skb has no drop reason"
+			: err == -EPROTONOSUPPORT ? "no netfilter links (6.4+)"
 			: err == -ENOSYS ? "the kernel has no kprobes"
 			: strerror(-err);
 
@@ -251,6 +300,8 @@ void tpk_nf_note(struct tpk_nf *nf, enum tpk_nf_backend b, int err)
 
 const char *tpk_nf_reason_name(const struct tpk_nf *nf, unsigned int reason)
 {
+	if (reason == TPK_DROP_REASON_NONE)
+		return "~UNK~";
 	return reason < nf->nreasons ? nf->reasons[reason] : NULL;
 }
 

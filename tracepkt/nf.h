@@ -11,13 +11,22 @@
 struct btf;
 struct tracepkt_bpf;
 
+/* A table function: ipt_do_table, ip6t_do_table, nft_do_chain. */
+struct tpk_nf_fn {
+	bool usable;			/* there (after modprobe), kprobes can read it */
+	bool btf;			/* its prototype is in BTF: fexit can attach */
+	bool new_abi;			/* xtables (priv, skb, state): 5.16+ */
+};
+
 struct tpk_nf {
-	bool ipt, ip6t, nft;		/* functions present (after modprobe) */
-	bool ipt_new, ip6t_new;		/* (priv, skb, state): 5.16+ */
+	struct tpk_nf_fn ipt, ip6t, nft;
 	bool free_reason;		/* skb:kfree_skb carries the reason */
 	bool free_btf;			/* ... and tp_btf can attach to it */
 	int fexit_err;			/* a trivial fexit program's load */
 	char missing[128];		/* modules that are not there */
+	bool nobtf;			/* one is there without BTF (before 5.11) */
+	char unread[128];		/* ... and kprobes cannot read it: modules */
+	bool nf_links;			/* SEC("netfilter") programs: 6.4+ */
 	char why[512];			/* why better backends did not run */
 	struct tpk_nfhook hooks;
 	/* enum skb_drop_reason of the running kernel, names without prefix */

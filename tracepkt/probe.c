@@ -224,6 +224,10 @@ static void choose_backends(bool btf)
 
 	if (ans[F_DROP_REASONS].yes)
 		choose(B_DROPS, "tracepkt.drops", "yes", "--drops: skb:kfree_skb with its reason");
+	else if (ans[F_TP_BTF].yes)
+		choose(B_DROPS, "tracepkt.drops", "noreason",
+		       "--drops: skb:kfree_skb without a reason (drop.~UNK~): %s",
+		       ans[F_DROP_REASONS].detail);
 	else
 		choose(B_DROPS, "tracepkt.drops", "no", "--drops: %s", ans[F_DROP_REASONS].detail);
 
