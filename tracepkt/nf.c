@@ -288,9 +288,9 @@ void tpk_nf_note(struct tpk_nf *nf, enum tpk_nf_backend b, int err)
 	size_t n = strlen(nf->why);
 	const char *msg = err == -ENODATA ? "no ipt_do_table, ip6t_do_table or nft_do_chain"
 			: err == -EMEDIUMTYPE ? "no BTF describes ipt_do_table, ip6t_do_table or "
-						"nft_do_chain (module BTF: 5.11+)"
+						"nft_do_chain: modules have BTF from 5.11"
 			: err == -EOPNOTSUPP ? "skb:kfree_skb has no drop reason"
-			: err == -EPROTONOSUPPORT ? "no netfilter links (6.4+)"
+			: err == -EPROTONOSUPPORT ? "no netfilter links, which came in 6.4"
 			: err == -ENOSYS ? "the kernel has no kprobes"
 			: strerror(-err);
 
