@@ -52,6 +52,6 @@ tap_like "$R" "\| 1000 \| $num \| $num MB \|" "blocklist scale: load time"
 err=$("$TPK_BUILD/bench/pktsend" bogus 2>&1)
 tap_is "$?/$err" "2/pktsend: mode must be udp, raw, xdp or gro" "pktsend: one line and status 2 for a bad mode"
 
-left=$(ours)
+left=$(tap_settle "" ours)
 tap_is "$left$(cat /proc/sys/kernel/bpf_stats_enabled)" "$stats_before" "no namespace, root link, pin or program left; bpf_stats_enabled restored"
 tap_done

@@ -40,18 +40,8 @@ INO=$(N stat -L -c %i /proc/self/ns/net)
 held() {
 	cat /proc/"$1"/fdinfo/* 2>/dev/null | sed -nE "s/^$2_id:[[:space:]]*([0-9]+)/\1/p" | sort -un | tr '\n' ' '
 }
-# Which of the IDs of KIND still exist, after up to 5 s for the kernel to free them.
-still() {
-	local kind=$1 left id i
-	shift
-	for i in $(seq 50); do
-		left=
-		for id in "$@"; do bpftool "$kind" show id "$id" >/dev/null 2>&1 && left+=" $id"; done
-		[ -z "$left" ] && break
-		sleep 0.1
-	done
-	echo "${left# }"
-}
+# Which of the IDs of KIND still exist, after up to TAP_SETTLE s for the kernel to free them.
+still() { bpf_ids_left "$@"; }
 # Waits up to 10 s for PID to hold programs; prints their IDs.
 wait_held() {
 	local i ids
@@ -149,7 +139,8 @@ tap_like "$(N "$TC" status 2>&1)" "fg0 .*gone" "tcdrop status: a removed device 
 tap_ok "tcdrop detach of the removed device" N "$TC" detach fg0
 tap_ok "xdpblock status with a removed device" N "$XB" status
 tap_ok "xdpblock detach of the removed device" N "$XB" detach fg0
-tap_is "$(ls -A "/sys/fs/bpf/tcdrop/$INO" 2>/dev/null)$(ls "/sys/fs/bpf/$XDPBLOCK_PINS" 2>/dev/null | grep '^link-')" "" \
+link_pins() { echo "$(ls -A "/sys/fs/bpf/tcdrop/$INO" 2>/dev/null)$(ls "/sys/fs/bpf/$XDPBLOCK_PINS" 2>/dev/null | grep '^link-')"; }
+tap_is "$(tap_settle "" link_pins)" "" \
 	"no tcdrop or xdpblock link pins left for it"
 "$XB" flush >/dev/null 2>&1
 
@@ -220,7 +211,7 @@ nobpffs() { unshare -m sh -c 'umount /sys/fs/bpf 2>/dev/null; exec "$@"' sh "$@"
 tap_ok "no bpffs here: xdpblock add" nobpffs "$XB" add 198.18.7.0/24
 tap_like "$("$XB" list)" "198.18.7.0/24" "... the rule is in the host's bpffs"
 tap_ok "no bpffs here: xdpblock flush" nobpffs "$XB" flush
-tap_is "$(ls "/sys/fs/bpf/$XDPBLOCK_PINS" 2>/dev/null)" "" "... and its pins are gone"
+tap_is "$(tap_settle "" ls "/sys/fs/bpf/$XDPBLOCK_PINS" 2>/dev/null)" "" "... and its pins are gone"
 
 # not root.
 nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }

@@ -181,7 +181,7 @@ test_fixture() {
 
 	out=$("$fx" down "$name" 2>&1)
 	tap_is "$?/$out" "0/" "$kind: down exits 0 and prints nothing"
-	tap_is "$(owned "$name")" "" "$kind: no namespace or link named tpk$name- left"
+	tap_is "$(tap_settle "" owned "$name")" "" "$kind: no namespace or link named tpk$name- left"
 	tap_is "$(root_snapshot)" "$before_root" "$kind: root routes and firewall as before"
 	out=$("$fx" down "$name" 2>&1)
 	tap_is "$?/$out" "0/" "$kind: down of an absent instance is a silent no-op"

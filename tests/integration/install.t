@@ -140,5 +140,6 @@ tap_ok "make uninstall" "${MAKE[@]}" uninstall
 tap_is "$(cd "$TMP" && find . ! -type d ! -name 'rules-*.txt' ! -name man.err | sort)" "" "uninstall leaves no file behind"
 
 # Other tests may add and remove namespaces meanwhile: look for ours only.
-tap_is "$(ip netns list 2>/dev/null | grep "^$NS\b")" "" "no namespace of this test left"
+our_ns() { ip netns list 2>/dev/null | grep "^$NS\b"; }
+tap_is "$(tap_settle "" our_ns)" "" "no namespace of this test left"
 tap_done

@@ -181,12 +181,10 @@ fi
 
 cleanup
 trap - EXIT
-gone=0
-for id in "${ids[@]}"; do
-	bpftool prog show id "$id" >/dev/null 2>&1 && gone=$((gone + 1))
-done
+# Unpinned programs are freed once an RCU grace period has passed: wait.
+gone=$(bpf_ids_left prog "${ids[@]}" | wc -w)
 tap_is "$gone" 0 "corpus programs unloaded"
 # Others' tests change these at the same time: check only what we made.
-tap_nok "our pins are gone" test -e "$PIN"
-tap_nok "our namespace is gone" ip netns pids "$NS"
+tap_ok "our pins are gone" wait_until ! test -e "$PIN"
+tap_ok "our namespace is gone" wait_until ! ip netns pids "$NS"
 tap_done

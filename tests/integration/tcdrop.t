@@ -51,6 +51,10 @@ remember_progs() {
 }
 clsact() { R tc qdisc show dev eth0 | grep -c clsact; }
 pins() { ls "/sys/fs/bpf/tcdrop/$NS_R_INODE" 2>/dev/null | tr '\n' ' '; }
+# What must be gone, once the kernel has had TAP_SETTLE s to let go of it.
+pins_gone() { tap_settle "" pins; }
+clsact_gone() { tap_settle 0 clsact; }
+ingress_filters() { R tc filter show dev eth0 ingress; }
 
 # tcx is 6.6+; elsewhere tcdrop's default is the legacy clsact filter.
 MECH=legacy
@@ -83,8 +87,8 @@ scenario() {
 	tap_is "$(pins)" "eth0-${R_A_IFINDEX}-ingress " "$mech: one pinned entry"
 	tap_ok "$mech: detach" R "$TCDROP" detach eth0
 	tap_ok "$mech: ping resumes" ping4 1
-	tap_is "$(pins)" "" "$mech: pins removed"
-	tap_is "$(clsact)" 0 "$mech: no clsact qdisc left"
+	tap_is "$(pins_gone)" "" "$mech: pins removed"
+	tap_is "$(clsact_gone)" 0 "$mech: no clsact qdisc left"
 
 	tap_ok "$mech: attach icmp only, egress" R "$TCDROP" attach eth0 --egress --proto icmp "${opt[@]}"
 	remember_progs "$NS_R"
@@ -119,8 +123,8 @@ scenario() {
 		"$mech: the 2 IPv6 echo requests dropped"
 	tap_ok "$mech: detach" R "$TCDROP" detach eth0 --ingress
 	tap_ok "$mech: IPv6 ping resumes" ping6 1
-	tap_is "$(pins)" "" "$mech: pins removed"
-	tap_is "$(clsact)" 0 "$mech: no clsact qdisc left"
+	tap_is "$(pins_gone)" "" "$mech: pins removed"
+	tap_is "$(clsact_gone)" 0 "$mech: no clsact qdisc left"
 }
 
 scenario "$MECH"
@@ -154,8 +158,8 @@ R tc qdisc del dev eth0 clsact
 R tc qdisc add dev eth0 clsact
 R tc filter add dev eth0 egress pref 1997 handle 0x7cd bpf bytecode '1,6 0 0 0,'
 tap_nok "legacy: --both refused when egress cannot attach" R "$TCDROP" attach eth0 --legacy --both
-tap_is "$(R tc filter show dev eth0 ingress)" "" "legacy: ingress rolled back"
-tap_is "$(pins)" "" "legacy: no pins after the failed attach"
+tap_is "$(tap_settle "" ingress_filters)" "" "legacy: ingress rolled back"
+tap_is "$(pins_gone)" "" "legacy: no pins after the failed attach"
 tap_ok "legacy: ping passes" ping4 1
 R tc qdisc del dev eth0 clsact
 
@@ -168,7 +172,8 @@ remember_progs "$NS_R"
 tap_is "$(field "$NS_R" ingress state)" attached "legacy: attached again"
 R tc filter del dev eth0 ingress pref 1997
 tap_ok "legacy: detach cleans up after a removed filter" R "$TCDROP" detach eth0
-tap_is "$(clsact)$(pins)" 0 "legacy: qdisc and pins gone"
+clsact_pins() { echo "$(clsact)$(pins)"; }
+tap_is "$(tap_settle 0 clsact_pins)" 0 "legacy: qdisc and pins gone"
 
 # A deleted device: status shows it gone, detach by its old name cleans up.
 R ip link add tmpd0 type veth peer name tmpd1
@@ -176,14 +181,14 @@ R "$TCDROP" attach tmpd0 && remember_progs "$NS_R"
 R ip link del tmpd0
 tap_like "$(R "$TCDROP" status)" "tmpd0 +[0-9]+ ingress +$MECH +gone" "a deleted device shows as gone"
 tap_ok "detach by the deleted device's name" R "$TCDROP" detach tmpd0
-tap_is "$(pins)" "" "its pins are gone"
+tap_is "$(pins_gone)" "" "its pins are gone"
 
 # An attach killed half way leaves a folder without its info map.
 mkdir -p "/sys/fs/bpf/tcdrop/$NS_R_INODE/eth0-$R_A_IFINDEX-ingress"
 tap_ok "attach reclaims a half-made entry" R "$TCDROP" attach eth0
 remember_progs "$NS_R"
 tap_ok "and detaches it" R "$TCDROP" detach eth0
-tap_is "$(pins)" "" "pins gone"
+tap_is "$(pins_gone)" "" "pins gone"
 
 # Default route: A's eth0 is how A reaches everything.
 out=$(A "$TCDROP" attach eth0 2>&1)
@@ -225,13 +230,13 @@ tap_ok "root ns: ping resumes" ping -q -c 1 -W 1 "$PEER_IP4"
 # Nothing left behind.
 "$FIXTURES/router" down "$name" >/dev/null 2>&1
 "$FIXTURES/pair" down "${name}p" >/dev/null 2>&1
-tap_is "$(ip netns list | grep -c "^tpk$name")" 0 "no namespace left"
-tap_is "$(ip link show | grep -c "tpk$name")" 0 "no link left"
-left=""
-for id in "${PROG_IDS[@]}"; do
-	bpftool prog show id "$id" >/dev/null 2>&1 && left+=" $id"
-done
+ns_count() { ip netns list | grep -c "^tpk$name"; }
+link_count() { ip link show | grep -c "tpk$name"; }
+tap_is "$(tap_settle 0 ns_count)" 0 "no namespace left"
+tap_is "$(tap_settle 0 link_count)" 0 "no link left"
+left=$(bpf_ids_left prog "${PROG_IDS[@]}")
 tap_is "$left" "" "none of the ${#PROG_IDS[@]} programs loaded is left"
-left=$(ls -d /sys/fs/bpf/tcdrop/{"$NS_A_INODE","$NS_R_INODE","$NS_PEER_INODE","$(stat -L -c %i /proc/self/ns/net)"} 2>/dev/null)
+pin_dirs() { ls -d /sys/fs/bpf/tcdrop/{"$NS_A_INODE","$NS_R_INODE","$NS_PEER_INODE","$(stat -L -c %i /proc/self/ns/net)"} 2>/dev/null; }
+left=$(tap_settle "" pin_dirs)
 tap_is "$left" "" "no pins left"
 tap_done

@@ -125,7 +125,8 @@ done
 kill -INT $tracer
 wait $tracer; rc=$?
 tap_is "$rc" 130 "SIGINT during a ping: exit status 128+2"
-tap_is "$(pgrep -f "ping -c1 -W 5 -- ${PEER_IP4%.*}" | wc -l)" 0 "SIGINT: the ping is not left running"
+pings_running() { pgrep -f "ping -c1 -W 5 -- ${PEER_IP4%.*}" | wc -l; }
+tap_is "$(tap_settle 0 pings_running)" 0 "SIGINT: the ping is not left running"
 
 # --- the kernel's own net: events see the same hops ----------------------------
 if ! mountpoint -q /sys/kernel/tracing; then

@@ -207,6 +207,5 @@ done
 
 tap_is "$(fixtures_left)" 0 "no fixture namespace left behind"
 tap_is "$(tpk_progs_left)" 0 "no tracepkt program left loaded"
-tap_is "$(bpftool link show 2>/dev/null | grep -c 'netfilter ')" \
-	"$(bpftool link show 2>/dev/null | grep -c 'netfilter ')" "no netfilter link left"
+tap_is "$(links_left netfilter)" 0 "no netfilter link left"
 tap_done

@@ -17,11 +17,17 @@ ns=$(tap_name prb)
 TMP=$(mktemp -d /tmp/tpk-probe.XXXXXX)
 trap 'ip netns exec "$ns" "$TCDROP" detach v0 >/dev/null 2>&1; ip netns del "$ns" 2>/dev/null; rm -rf "$TMP"' EXIT
 
-# Probe programs no process holds (another probe may be running).
-probe_progs_left() { progs_left probe_; }
-netns_before=$(ip netns list | sort)
-links_before=$(ip -o link show | awk -F': ' '{print $2}' | sort)
-probes_before=$(probe_progs_left)
+# Probe programs no process holds (another probe may be running), but for
+# those already there before this test.
+probes_before=$(bpf_unheld prog '.* name probe_')
+probe_progs_left() { progs_left probe_ "$probes_before"; }
+# Network namespaces and root links this test made: any not there before.
+netns_list() { ip netns list | awk '{print $1}' | sort; }
+links_list() { ip -o link show | awk -F': ' '{print $2}' | sort; }
+netns_before=$(netns_list)
+links_before=$(links_list)
+netns_new() { comm -13 <(echo "$netns_before") <(netns_list); }
+links_new() { comm -13 <(echo "$links_before") <(links_list); }
 
 tap_like "$("$TRACEPKT" --help 2>&1)" "--probe" "--help lists --probe"
 
@@ -115,8 +121,8 @@ tap_is "$?" 2 "--probe with --all: exit 2"
 
 # --- nothing left ----------------------------------------------------------------------
 ip netns del "$ns"
-tap_is "$(probe_progs_left)" "$probes_before" "no probe program left"
+tap_is "$(probe_progs_left)" 0 "no probe program left"
 tap_is "$(tpk_progs_left)" 0 "no tracepkt program left"
-tap_is "$(ip netns list | sort)" "$netns_before" "no network namespace left"
-tap_is "$(ip -o link show | awk -F': ' '{print $2}' | sort)" "$links_before" "no link left"
+tap_is "$(tap_settle "" netns_new)" "" "no network namespace left"
+tap_is "$(tap_settle "" links_new)" "" "no link left"
 tap_done

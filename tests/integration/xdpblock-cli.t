@@ -27,7 +27,11 @@ in_ns() { ip netns exec "$NS" "$@"; }
 # Programs this test attached (status names them); none may stay loaded.
 PROGS=
 note_progs() { PROGS="$PROGS $("$X" status | sed -nE 's/.*, prog ([0-9]+)\)$/\1/p' | tr '\n' ' ')"; }
-progs_left() { local id n=0; for id in $PROGS; do bpftool prog show id "$id" >/dev/null 2>&1 && n=$((n + 1)); done; echo "$n"; }
+# Those still loaded, once the kernel has had TAP_SETTLE s to free them.
+# shellcheck disable=SC2086 # PROGS is a list of IDs
+progs_left() { bpf_ids_left prog $PROGS | wc -w; }
+# Is an XDP program on DEV in the namespace?
+xdp_on() { [[ $(ip -n "$NS" link show "$1") =~ prog/xdp ]]; }
 
 ip netns add "$NS" || tap_bail "cannot add namespace $NS"
 ip -n "$NS" link add xva type veth peer name xvb || tap_bail "cannot add veth"
@@ -87,6 +91,7 @@ out=$(in_ns "$X" attach xva 2>&1); rc=$?
 tap_is "$rc/$out" "1/xdpblock: xva already has an XDP program (\`ip link set dev xva xdp off\` removes it)" \
 	"xdpblock refuses a device with ip's program"
 tap_ok "ip link set ... xdp off" ip -n "$NS" link set dev xva xdp off
+wait_until ! xdp_on xva
 tap_unlike() { if [[ $1 =~ $2 ]]; then tap_fail "$3"; tap_diag "got: $1"; else tap_pass "$3"; fi; }
 tap_unlike "$(ip -n "$NS" link show xva)" 'prog/xdp' "nothing left on xva"
 
@@ -104,6 +109,7 @@ tap_ok "add a rule under ip netns exec" in_ns "$X" add 2001:db8:77::/48
 tap_is "$(in_ns "$X" list)" "$("$X" list)" "both see the same rules"
 tap_ok "remove it from outside" "$X" remove 2001:db8:77::/48
 tap_ok "detach" in_ns "$X" detach xva
+wait_until ! xdp_on xva
 tap_unlike "$(ip -n "$NS" link show xva)" 'prog/xdp' "detached"
 out=$(in_ns "$X" detach xva 2>&1); rc=$?
 tap_is "$rc/$out" "2/xdpblock: not attached to xva" "detach of nothing"
@@ -177,7 +183,7 @@ tap_is "$("$X" list | tail -n +2 | wc -l)" 0 "... removes every rule"
 tap_ok "... keeps the maps for the attached device" test -e "$PINS/rules_v4"
 tap_ok "detach" in_ns "$X" detach xva
 tap_ok "flush" "$X" flush
-tap_ok "nothing pinned after detach + flush" test ! -e "$PINS"
+tap_ok "nothing pinned after detach + flush" wait_until test ! -e "$PINS"
 tap_ok "programs were noted" test -n "$PROGS"
 tap_is "$(progs_left)" 0 "no program of ours left loaded"
 tap_ok "flush of nothing" "$X" flush
@@ -185,6 +191,7 @@ tap_ok "flush of nothing" "$X" flush
 cleanup
 trap - EXIT
 # Other tests may run meanwhile: look at what this one made.
-tap_is "$(ip netns list | grep -c "^$NS\b")" 0 "namespace gone"
-tap_ok "nothing of ours in /sys/fs/bpf" test ! -e "$PINS"
+ns_count() { ip netns list | grep -c "^$NS\b"; }
+tap_is "$(tap_settle 0 ns_count)" 0 "namespace gone"
+tap_ok "nothing of ours in /sys/fs/bpf" wait_until test ! -e "$PINS"
 tap_done

@@ -26,7 +26,9 @@ trap cleanup EXIT
 # Programs this test attached (status names them); none may stay loaded.
 PROGS=
 note_progs() { PROGS="$PROGS $("$X" status | sed -nE 's/.*, prog ([0-9]+)\)$/\1/p' | tr '\n' ' ')"; }
-progs_left() { local id n=0; for id in $PROGS; do bpftool prog show id "$id" >/dev/null 2>&1 && n=$((n + 1)); done; echo "$n"; }
+# Those still loaded, once the kernel has had TAP_SETTLE s to free them.
+# shellcheck disable=SC2086 # PROGS is a list of IDs
+progs_left() { bpf_ids_left prog $PROGS | wc -w; }
 eval "$("$FIXTURES/router" up "$name")" || tap_bail "router fixture failed"
 
 # A second source on A, in the same subnets.
@@ -163,10 +165,11 @@ fi
 # --- nothing left ------------------------------------------------------------------
 tap_ok "detach B's eth0" ip netns exec "$NS_B" "$X" detach eth0
 tap_ok "flush" "$X" flush
-tap_ok "nothing pinned" test ! -e "$PINS"
+tap_ok "nothing pinned" wait_until test ! -e "$PINS"
 tap_ok "programs were noted" test -n "$PROGS"
 tap_is "$(progs_left)" 0 "no program of ours left loaded"
 cleanup
 trap - EXIT
-tap_is "$(ip netns list | grep -c "^tpk$name-")" 0 "fixture namespaces gone"
+ns_count() { ip netns list | grep -c "^tpk$name-"; }
+tap_is "$(tap_settle 0 ns_count)" 0 "fixture namespaces gone"
 tap_done

@@ -80,3 +80,83 @@ json_valid() { perl -MJSON::PP -e 'local $/; decode_json(<STDIN>); 1' 2>/dev/nul
 
 # A short name unique to this test process, for fixture instances.
 tap_name() { printf '%s%04x' "${1:-t}" $(( ($$ + RANDOM) & 0xffff )); }
+
+# --- waiting for the kernel to let go -------------------------------------
+# The kernel frees what a command leaves after it has exited: a BPF program
+# or link after an RCU grace period or from a work queue, a namespace's
+# devices from the netns clean-up work. That takes up to about 0.3 s here
+# and seconds in an emulated guest. So a check that something is GONE polls
+# until it is (and passes at once when it already is); a check that
+# something is still THERE reads it once. TAP_SETTLE is the deadline in
+# whole seconds: 10 on the host, 6 times that in the kernel matrix's guests
+# (TPK_VM_KERNEL), where everything runs some 30 times slower.
+TAP_SETTLE=${TAP_SETTLE:-10}
+[ -n "${TPK_VM_KERNEL-}" ] && TAP_SETTLE=$((TAP_SETTLE * 6))
+
+# tap_clock: TAP_NOW, the time since boot in hundredths of a second: a clock
+# that never jumps, read without a fork (forks cost 50 ms under emulation).
+tap_clock() {
+	local up
+	read -r up _ </proc/uptime
+	TAP_NOW=$((10#${up/./}))
+}
+
+# wait_until [!] CMD...: runs CMD every 0.1 s until it succeeds (with !:
+# until it fails) or TAP_SETTLE seconds have passed. Returns 0 when it got
+# there; otherwise CMD's last status, and CMD's last output on stdout.
+wait_until() {
+	local neg=0 out rc end
+	[ "${1-}" = '!' ] && { neg=1; shift; }
+	tap_clock
+	end=$((TAP_NOW + TAP_SETTLE * 100))
+	while :; do
+		out=$("$@" 2>&1)
+		rc=$?
+		[ $neg = 1 ] && { [ $rc = 0 ] && rc=1 || rc=0; }
+		[ $rc = 0 ] && return 0
+		tap_clock
+		[ "$TAP_NOW" -ge "$end" ] && break
+		sleep 0.1
+	done
+	[ -z "$out" ] || printf '%s\n' "$out"
+	return $rc
+}
+
+# tap_settle WANT CMD...: runs CMD every 0.1 s until its stdout is WANT (as
+# $(...) sees it) or TAP_SETTLE seconds have passed; prints the last output.
+# For tap_is "$(tap_settle 0 count_things)" 0 "no thing left".
+tap_settle() {
+	local want=$1 got end
+	shift
+	tap_clock
+	end=$((TAP_NOW + TAP_SETTLE * 100))
+	while got=$("$@"); [ "$got" != "$want" ] && tap_clock && [ "$TAP_NOW" -lt "$end" ]; do
+		sleep 0.1
+	done
+	printf '%s\n' "$got"
+}
+
+# bpf_ids_left KIND ID...: which of these IDs of BPF objects of KIND (prog,
+# link, map) still exist, once the kernel has had TAP_SETTLE seconds to free
+# them: "" when none does, else the IDs, space separated.
+bpf_ids_left() { tap_settle "" bpf_ids_alive "$@"; }
+# bpf_ids_alive KIND ID...: the same, read once.
+bpf_ids_alive() {
+	local kind=$1
+	shift
+	[ $# -gt 0 ] || return 0
+	bpftool "$kind" show 2>/dev/null | sed -nE 's/^([0-9]+): .*/\1/p' |
+		grep -xF -f <(printf '%s\n' "$@") | tr '\n' ' ' | sed 's/ $//'
+}
+
+# bpf_unheld KIND ERE: the IDs of the BPF objects of KIND (prog, link) whose
+# line in `bpftool KIND show` matches ERE after "ID: ", and of which no
+# process holds a file descriptor. The list is read before the holders, so
+# an object loaded meanwhile by someone else is not taken for a leftover.
+bpf_unheld() {
+	local ids held
+	ids=$(bpftool "$1" show 2>/dev/null | sed -nE "s/^([0-9]+): ($2).*/\\1/p")
+	[ -n "$ids" ] || return 0
+	held=$(grep -hs "^$1_id:" /proc/[0-9]*/fdinfo/* | awk '{print $2}' | sort -u)
+	grep -vxF -e "${held:-none}" <<<"$ids"
+}

@@ -35,15 +35,18 @@ echo_trip() {
 tpk_progs_left() {
 	progs_left '(btf|raw)_(netif|net_dev|napi|kfree)|(nf_pos|fexit_|kp_|krp_)'
 }
-# progs_left NAME_REGEX: how many loaded programs whose names start with a
-# match no process holds.
-progs_left() {
-	local held
-	held=$(grep -hs '^prog_id:' /proc/[0-9]*/fdinfo/* | awk '{print $2}' | sort -u)
-	bpftool prog show 2>/dev/null |
-		sed -nE "s/^([0-9]+): .* name ($1).*/\\1/p" |
-		grep -cvxF -e "${held:-none}"
+# progs_left NAME_REGEX [IDS]: how many loaded programs whose names start
+# with a match no process holds, leaving out IDS (a list taken before, one
+# per line). The kernel frees a program some time after its last holder
+# exits: this waits up to TAP_SETTLE seconds for the count to reach 0.
+progs_left() { tap_settle 0 progs_unheld_count "$@"; }
+progs_unheld_count() {
+	bpf_unheld prog ".* name ($1)" | grep -cvxF -e "${2:-none}"
 }
+# links_left TYPE_REGEX: how many BPF links of that type no process holds
+# (pinned ones included), after up to TAP_SETTLE seconds for them to go.
+links_left() { tap_settle 0 links_unheld_count "$@"; }
+links_unheld_count() { bpf_unheld link "($1) " | grep -c .; }
 
 # fixture_up KIND NAME: eval its keys into this shell, tear down on exit.
 TPK_FIXTURES_UP=()
@@ -55,8 +58,10 @@ fixture_up() {
 	TPK_FIXTURES_UP+=("$1:$2")
 	TPK_FIXTURES_ALL+=("$1:$2")
 }
-# No namespace of the fixtures this test brought up is left.
-fixtures_left() {
+# No namespace of the fixtures this test brought up is left (waits up to
+# TAP_SETTLE seconds for the count to reach 0).
+fixtures_left() { tap_settle 0 fixtures_counted; }
+fixtures_counted() {
 	local f n=0
 	for f in "${TPK_FIXTURES_ALL[@]}"; do
 		n=$((n + $(ip netns list | grep -c "^tpk${f#*:}-")))
