@@ -58,7 +58,7 @@ ingress_filters() { R tc filter show dev eth0 ingress; }
 
 # tcx is 6.6+; elsewhere tcdrop's default is the legacy clsact filter.
 MECH=legacy
-bpftool btf dump file /sys/kernel/btf/vmlinux 2>/dev/null | grep -q "STRUCT 'tcx_link'" && MECH=tcx
+bpftool btf dump file /sys/kernel/btf/vmlinux 2>/dev/null | grep -c "STRUCT 'tcx_link'" >/dev/null && MECH=tcx
 tap_diag "default mechanism on this kernel: $MECH"
 
 tap_ok "baseline: A pings R" ping4 1
