@@ -239,8 +239,107 @@ static __always_inline int parse(void *data, void *end, struct walk *w)
 	return 1;
 }
 
-SEC("xdp")
-int xdpblock(struct xdp_md *ctx)
+/* The walk without bpf_loop (kernels before 5.17) is a bounded loop (5.3+),
+ * which the verifier follows one step at a time: 129 steps for IPv6. So
+ * that it does so once, not once for every way parse() can end, each
+ * family's walk is a global function (5.6+), which the verifier checks on
+ * its own, for any arguments: scalars only (what 5.10 allows), the packet's
+ * protocol, port and flag packed in one (pkt_info). It returns 0, or the
+ * matching rule's id with bit 32 set.
+ *
+ * On its way, each branch the verifier meets is a state kept for later,
+ * at most 8192 at once; rules_match's few branches per rule, times 16
+ * rules, times 129 steps, are too many. So here the same test has no
+ * branch: each comparison is the sign bit of a difference, hidden from the
+ * compiler (barrier_var), which would otherwise make it a jump again. */
+#define WALK_HIT	(1ULL << 32)
+
+static __always_inline __u64 pkt_info(const struct walk *w)
+{
+	return w->proto | (__u64)w->has_port << 8 | (__u64)w->dport << 16;
+}
+
+/* 1 when a < b; both below 2^32. */
+static __always_inline __u64 below(__u64 a, __u64 b)
+{
+	__u64 d = a - b;
+
+	barrier_var(d);
+	return d >> 63;
+}
+
+/* rules_match, every rule at once: WALK_HIT | id of the first that
+ * matches, or 0. Slots past r->count are zeroed and count for nothing. */
+static __always_inline __u64 rules_match_flat(const struct xdpb_rules *r, __u64 info)
+{
+	__u64 proto = info & 0xff, has_port = (info >> 8) & 1, dport = info >> 16;
+	__u64 tcp_udp = (1 ^ below(0, proto ^ IPPROTO_TCP_)) | (1 ^ below(0, proto ^ IPPROTO_UDP_));
+	__u64 hit = 0, id = 0, count = r->count;
+
+	/* Backwards, so that the first matching rule is the one kept. */
+#pragma unroll
+	for (int i = XDPB_MAX_MATCHES - 1; i >= 0; i--) {
+		const struct xdpb_match *m = &r->m[i];
+		__u64 f_proto = m->flags & XDPB_M_PROTO;
+		__u64 f_port = (m->flags & XDPB_M_PORT) >> 1;
+		__u64 proto_ok = 1 ^ below(0, m->proto ^ proto);
+		__u64 port_ok = has_port & (f_proto | tcp_udp) &
+				(1 ^ below(dport, m->port_lo)) & (1 ^ below(m->port_hi, dport));
+		__u64 ok = below(i, count) & ((1 ^ f_proto) | proto_ok) & ((1 ^ f_port) | port_ok);
+		__u64 mask = 0 - ok;
+
+		barrier_var(mask);
+		id = (id & ~mask) | (m->id & mask);
+		hit |= ok;
+	}
+	return hit ? WALK_HIT | id : 0;
+}
+
+/* walk_step's loop; key holds the address and its full length. */
+static __always_inline __u64 walk_bounded(void *trie, struct xdpb_key *key, __u32 steps, __u64 info)
+{
+	for (__u32 i = 0; i < steps; i++) {
+		struct xdpb_rules *r = bpf_map_lookup_elem(trie, key);
+		__u64 res;
+		__u32 plen;
+
+		if (!r)
+			return 0;
+		res = rules_match_flat(r, info);
+		if (res)
+			return res;
+		plen = r->prefixlen;
+		if (plen == 0 || plen > key->prefixlen)
+			return 0;
+		key->prefixlen = plen - 1;
+	}
+	return 0;
+}
+
+/* addr: the source address as it lies in the packet. */
+__noinline __u64 xdpblock_walk4(__u32 addr, __u64 info)
+{
+	struct xdpb_key key;	/* the IPv4 trie reads its first 8 bytes */
+
+	/* Field by field: an initialised struct would come from .rodata, a
+	 * map of its own. */
+	key.prefixlen = 32;
+	__builtin_memcpy(key.addr, &addr, 4);
+	return walk_bounded(&rules_v4, &key, 33, info);
+}
+
+/* a0, a1: the source address's first and last 8 bytes, as in the packet. */
+__noinline __u64 xdpblock_walk6(__u64 a0, __u64 a1, __u64 info)
+{
+	struct xdpb_key key;
+
+	key.prefixlen = 128;
+	__builtin_memcpy(key.addr, &a0, 8);
+	__builtin_memcpy(key.addr + 8, &a1, 8);
+	return walk_bounded(&rules_v6, &key, 129, info);
+}
+
+static __always_inline int run(struct xdp_md *ctx, bool bounded)
 {
 	void *data = (void *)(long)ctx->data;
 	void *end = (void *)(long)ctx->data_end;
@@ -253,7 +352,23 @@ int xdpblock(struct xdp_md *ctx)
 		return XDP_PASS;
 	}
 	/* At most one step per possible prefix length. */
-	bpf_loop(w.v6 ? 129 : 33, walk_step, &w, 0);
+	if (bounded) {
+		__u64 a0, a1, res;
+		__u32 a;
+
+		if (w.v6) {
+			__builtin_memcpy(&a0, w.key.addr, 8);
+			__builtin_memcpy(&a1, w.key.addr + 8, 8);
+			res = xdpblock_walk6(a0, a1, pkt_info(&w));
+		} else {
+			__builtin_memcpy(&a, w.key.addr, 4);
+			res = xdpblock_walk4(a, pkt_info(&w));
+		}
+		w.hit = !!(res & WALK_HIT);
+		w.id = res;
+	} else {
+		bpf_loop(w.v6 ? 129 : 33, walk_step, &w, 0);
+	}
 	if (!w.hit) {
 		count(XDPB_T_PASSED, bytes);
 		return XDP_PASS;
@@ -274,4 +389,21 @@ int xdpblock(struct xdp_md *ctx)
 dropped:
 	count(XDPB_T_DROPPED, bytes);
 	return XDP_DROP;
+}
+
+/* For kernels without bpf_loop. User space loads one of the two programs,
+ * by probing the kernel. This one comes first in the section, so that
+ * `ip link set dev X xdp obj xdpblock.bpf.o sec xdp`, which takes the
+ * section's first program, works on those kernels too. */
+SEC("xdp")
+int xdpblock_bound(struct xdp_md *ctx)
+{
+	return run(ctx, true);
+}
+
+/* The default: one bpf_loop walk is verified once, not step by step. */
+SEC("xdp")
+int xdpblock(struct xdp_md *ctx)
+{
+	return run(ctx, false);
 }

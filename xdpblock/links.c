@@ -49,7 +49,7 @@ static const char *mode_name(uint32_t ifindex)
 	return NULL;
 }
 
-int xb_link_attach(struct xb_state *s, const char *dev, uint32_t flags)
+int xb_link_attach(struct xb_state *s, const char *dev, uint32_t flags, enum xb_prog prog)
 {
 	LIBBPF_OPTS(bpf_link_create_opts, opts, .flags = flags);
 	struct xdpblock_bpf *skel = NULL;
@@ -73,10 +73,13 @@ int xb_link_attach(struct xb_state *s, const char *dev, uint32_t flags)
 		unlink(path);
 	}
 
-	err = xb_state_load(s, true, &skel);
+	if (tpk_verbose)
+		fprintf(stderr, "%s: walking prefixes with the %s program\n", tpk_progname,
+			prog == XB_PROG_LOOP ? "bpf_loop" : "bounded-loop");
+	err = xb_state_load(s, prog, &skel);
 	if (err)
 		return err;
-	fd = bpf_link_create(bpf_program__fd(skel->progs.xdpblock), ifindex, BPF_XDP, &opts);
+	fd = bpf_link_create(bpf_program__fd(xb_prog_get(skel, prog)), ifindex, BPF_XDP, &opts);
 	if (fd < 0) {
 		err = -errno;
 		if (err == -EBUSY || err == -EEXIST) {

@@ -19,8 +19,9 @@ struct xb_link {
 	const char *mode;	/* "native", "skb", ... or NULL when unknown */
 };
 
-/* flags: XDP_FLAGS_DRV_MODE, XDP_FLAGS_SKB_MODE or 0 (the kernel picks). */
-int xb_link_attach(struct xb_state *s, const char *dev, uint32_t flags);
+/* flags: XDP_FLAGS_DRV_MODE, XDP_FLAGS_SKB_MODE or 0 (the kernel picks);
+ * prog: XB_PROG_LOOP or XB_PROG_BOUNDED (xb_prog_choose). */
+int xb_link_attach(struct xb_state *s, const char *dev, uint32_t flags, enum xb_prog prog);
 int xb_link_detach(struct xb_state *s, const char *dev);
 /* Every pinned link, live or not. */
 int xb_links(struct xb_state *s, struct xb_link **links, size_t *n);

@@ -229,15 +229,18 @@ static int cmd_rules(void)
 
 static int cmd_attach_detach(void)
 {
+	enum xb_prog prog = XB_PROG_NONE;
 	struct xb_state s;
 	int err;
 
 	/* Before anything is made in bpffs. */
+	if (env.cmd == CMD_ATTACH && xb_prog_choose(&prog))
+		return TPK_EXIT_USAGE;
 	if (env.cmd == CMD_ATTACH && tpk_ifindex(env.arg) < 0)
 		return TPK_EXIT_USAGE;
 	err = xb_state_open(&s, env.cmd == CMD_ATTACH ? XB_CREATE : XB_WRITE);
 	if (!err && env.cmd == CMD_ATTACH)
-		err = xb_link_attach(&s, env.arg, env.xdp_flags);
+		err = xb_link_attach(&s, env.arg, env.xdp_flags, prog);
 	else if (!err)
 		err = xb_link_detach(&s, env.arg);
 	xb_state_close(&s);

@@ -165,7 +165,7 @@ int xb_state_open(struct xb_state *s, enum xb_open how)
 	if (err || how != XB_CREATE || xb_state_has_maps(s))
 		return err;
 	/* Load without the program: libbpf makes and pins the missing maps. */
-	err = xb_state_load(s, false, &skel);
+	err = xb_state_load(s, XB_PROG_NONE, &skel);
 	xdpblock_bpf__destroy(skel);
 	if (err)
 		return err;
@@ -181,7 +181,41 @@ void xb_state_close(struct xb_state *s)
 	s->dir_fd = -1;
 }
 
-int xb_state_load(struct xb_state *s, bool with_prog, struct xdpblock_bpf **out)
+int xb_prog_choose(enum xb_prog *p)
+{
+	const char *env = getenv("XDPBLOCK_WALK");
+
+	if (env && *env) {
+		if (!strcmp(env, "loop")) {
+			*p = XB_PROG_LOOP;
+		} else if (!strcmp(env, "bounded")) {
+			*p = XB_PROG_BOUNDED;
+		} else {
+			tpk_err("invalid XDPBLOCK_WALK '%s' (loop or bounded)", env);
+			return -EINVAL;
+		}
+		return 0;
+	}
+	/* Probed, not read from the kernel's version: distribution kernels
+	 * backport helpers. 0 means the verifier does not know bpf_loop; a
+	 * failed probe (an error) keeps the default, whose load then says
+	 * what is wrong. */
+	*p = libbpf_probe_bpf_helper(BPF_PROG_TYPE_XDP, BPF_FUNC_loop, NULL) == 0 ?
+		XB_PROG_BOUNDED : XB_PROG_LOOP;
+	return 0;
+}
+
+struct bpf_program *xb_prog_get(struct xdpblock_bpf *skel, enum xb_prog p)
+{
+	switch (p) {
+	case XB_PROG_LOOP: return skel->progs.xdpblock;
+	case XB_PROG_BOUNDED: return skel->progs.xdpblock_bound;
+	case XB_PROG_NONE: break;
+	}
+	return NULL;
+}
+
+int xb_state_load(struct xb_state *s, enum xb_prog p, struct xdpblock_bpf **out)
 {
 	char path[PATH_MAX + 16];
 	struct xdpblock_bpf *skel;
@@ -203,8 +237,23 @@ int xb_state_load(struct xb_state *s, bool with_prog, struct xdpblock_bpf **out)
 			goto fail;
 		}
 	}
-	bpf_program__set_autoload(skel->progs.xdpblock, with_prog);
+	/* At most one copy: the other may not even load on this kernel. */
+	bpf_program__set_autoload(skel->progs.xdpblock, p == XB_PROG_LOOP);
+	bpf_program__set_autoload(skel->progs.xdpblock_bound, p == XB_PROG_BOUNDED);
+	/* -v: the verifier's statistics too (instructions processed, states);
+	 * its error messages come at this level as well. */
+	if (p != XB_PROG_NONE && tpk_verbose)
+		bpf_program__set_log_level(xb_prog_get(skel, p), 4 /* BPF_LOG_STATS */);
 	err = xdpblock_bpf__load(skel);
+	/* Name what the kernel lacks when that is why. */
+	if (err && p != XB_PROG_NONE &&
+	    libbpf_probe_bpf_helper(BPF_PROG_TYPE_XDP, BPF_FUNC_loop, NULL) == 0) {
+		tpk_err_errno(err, "cannot load the XDP program: this kernel has no bpf_loop (5.17+)%s",
+			      p == XB_PROG_BOUNDED ?
+			      ", and its verifier refused the bounded loop (5.6+) that stands in for it (-v shows why)" :
+			      ", which XDPBLOCK_WALK=loop asks for");
+		goto fail;
+	}
 	if (err) {
 		tpk_err_errno(err, "cannot load the BPF object into %s (-v shows libbpf's log)", s->dir);
 		goto fail;
@@ -246,17 +295,21 @@ static int update_many(int fd, const void *keys, size_t ksize, const void *vals,
 	int err;
 
 	while (batch && i < n) {
-		uint32_t cnt = n - i < BATCH ? n - i : BATCH;
+		uint32_t cnt = n - i < BATCH ? n - i : BATCH, want = cnt;
 
 		err = bpf_map_update_batch(fd, (const char *)keys + i * ksize,
 					   (const char *)vals + i * vsize, &cnt, NULL);
 		if (err) {
 			err = -errno;
-			if (!no_batch(err) || cnt) {
+			/* A kernel that stops part way says how far it got, so
+			 * cnt < want; one without batch updates for this map
+			 * (5.10's tries: ENOTSUPP) leaves cnt as it was, or 0. */
+			if (!no_batch(err) || (cnt && cnt != want)) {
 				*done = i + cnt;
 				return err;
 			}
 			batch = false;
+			continue;
 		}
 		i += cnt;
 	}

@@ -9,6 +9,7 @@
 
 #include "rules.h"
 
+struct bpf_program;
 struct xdpblock_bpf;
 
 enum xb_map {
@@ -46,9 +47,22 @@ int xb_state_name(const char **name);
 int xb_state_open(struct xb_state *s, enum xb_open how);
 void xb_state_close(struct xb_state *s);
 bool xb_state_has_maps(const struct xb_state *s);
+/* The object's two copies of the XDP program differ only in how they walk
+ * to shorter prefixes. */
+enum xb_prog {
+	XB_PROG_NONE,		/* no program: only make the maps */
+	XB_PROG_LOOP,		/* bpf_loop (kernel 5.17+), cheap to verify */
+	XB_PROG_BOUNDED,	/* a bounded loop (5.6+), for older kernels */
+};
+
+/* The copy to run here: XDPBLOCK_WALK (loop or bounded) when set, else
+ * XB_PROG_LOOP where the kernel has bpf_loop. One line and -EINVAL when
+ * XDPBLOCK_WALK is neither. */
+int xb_prog_choose(enum xb_prog *p);
+struct bpf_program *xb_prog_get(struct xdpblock_bpf *skel, enum xb_prog p);
 /* Opens the object with every map pinned in s->dir (reused when there) and
- * loads it, with the XDP program or without (just to make the maps). */
-int xb_state_load(struct xb_state *s, bool with_prog, struct xdpblock_bpf **skel);
+ * loads it with program p, or none (just to make the maps). */
+int xb_state_load(struct xb_state *s, enum xb_prog p, struct xdpblock_bpf **skel);
 
 int xb_state_add(struct xb_state *s, const struct xb_rule *rules, size_t n, size_t *added,
 		 size_t *skipped);

@@ -38,7 +38,7 @@ ip -n "$NS" link add xva type veth peer name xvb || tap_bail "cannot add veth"
 ip -n "$NS" link set xva up
 ip -n "$NS" link set xvb up
 
-tap_plan 73
+tap_plan 74
 
 # bad DESC WANT ARGS...: exit 2, that one line on stderr, nothing on stdout.
 bad() {
@@ -64,6 +64,8 @@ bad "unknown protocol" \
 bad "unknown device (attach)" "xdpblock: no such device 'xbnodev$$'" attach xbnodev$$
 bad "unknown device (detach)" "xdpblock: no such device 'xbnodev$$'" detach xbnodev$$
 bad "bad mode" "xdpblock: invalid mode 'fast' (native or skb)" attach lo --mode fast
+XDPBLOCK_WALK=fast bad "bad XDPBLOCK_WALK" "xdpblock: invalid XDPBLOCK_WALK 'fast' (loop or bounded)" \
+	attach xbnodev$$
 bad "unknown command" \
 	"xdpblock: unknown command 'block' (attach, detach, add, remove, list, flush, status)" block 198.18.0.1
 bad "no command" "xdpblock: no command (attach, detach, add, remove, list, flush, status)"

@@ -37,7 +37,7 @@ A2_IP6=${A_IP6%::*}::3
 ip -n "$NS_A" addr add "$A2_IP4/$PLEN4" dev eth0
 ip -n "$NS_A" addr add "$A2_IP6/$PLEN6" dev eth0 nodad
 
-tap_plan 58
+tap_plan 67
 
 in_a() { ip netns exec "$NS_A" "$@"; }
 # reach FROM TO: one ping gets an answer.
@@ -162,8 +162,62 @@ else
 	done
 fi
 
-# --- nothing left ------------------------------------------------------------------
+# --- the program's other copy -----------------------------------------------------
+# Kernels without bpf_loop (before 5.17) get a copy of the program that walks
+# to shorter prefixes in a bounded loop; XDPBLOCK_WALK picks either copy. The
+# tests above ran the one this kernel gets; here the other one runs, if the
+# kernel can load it (the bpf_loop copy needs 5.17+).
 tap_ok "detach B's eth0" ip netns exec "$NS_B" "$X" detach eth0
+walks=(
+	"the bounded-loop copy: udp 53 dropped by the /24, past the /32's rules"
+	"... and counted there"
+	"... pings pass the port rules"
+	"... IPv6: udp 9100 dropped by the /64, past the /128's rule"
+	"... and counted there"
+	"... IPv6 udp 9101 passes"
+	"detach R's eth0"
+)
+walk=$(ip netns exec "$NS_R" "$X" -v attach eth0 2>&1 |
+	sed -n 's/^xdpblock: walking prefixes with the \(.*\) program$/\1/p')
+note_progs
+ip netns exec "$NS_R" "$X" detach eth0 >/dev/null 2>&1
+tap_diag "this kernel's copy: ${walk:-none}"
+if [ "$walk" = bpf_loop ]; then
+	tap_ok "attach R's eth0 with XDPBLOCK_WALK=bounded" \
+		env XDPBLOCK_WALK=bounded ip netns exec "$NS_R" "$X" attach eth0
+	note_progs
+	prog=$("$X" status | sed -nE 's/.*, prog ([0-9]+)\)$/\1/p' | head -n1)
+	tap_like "$(bpftool prog show id "$prog" 2>&1)" 'name xdpblock_bound ' "... it runs xdpblock_bound"
+	"$X" remove "$A_IP4"	# its /32 keeps only port rules
+	"$X" add "$net24" --proto udp --port 53
+	n0=$(noports4)
+	udp "$B_IP4" 53 3
+	tap_is "$(( $(noports4) - n0 ))" 0 "${walks[0]}"
+	tap_is "$(counter "$net24" udp 53)" "3 132" "${walks[1]}"
+	tap_is "$(pings "$A_IP4" "$B_IP4" 2)" 2 "${walks[2]}"
+	"$X" add "$A_IP6" --proto tcp	# either source: a /128 without udp rules
+	"$X" add "$A2_IP6" --proto tcp
+	before=$(counter "$net64" udp 9100 | cut -d' ' -f1)
+	n0=$(noports6)
+	udp "$B_IP6" 9100 2
+	tap_is "$(( $(noports6) - n0 ))" 0 "${walks[3]}"
+	tap_is "$(( $(counter "$net64" udp 9100 | cut -d' ' -f1) - before ))" 2 "${walks[4]}"
+	n0=$(noports6)
+	udp "$B_IP6" 9101 2
+	tap_is "$(( $(noports6) - n0 ))" 2 "${walks[5]}"
+	tap_ok "${walks[6]}" ip netns exec "$NS_R" "$X" detach eth0
+else
+	out=$(XDPBLOCK_WALK=loop ip netns exec "$NS_R" "$X" attach eth0 2>&1); rc=$?
+	tap_is "$rc/$out" \
+		"1/xdpblock: cannot load the XDP program: this kernel has no bpf_loop (5.17+), which XDPBLOCK_WALK=loop asks for: Invalid argument" \
+		"XDPBLOCK_WALK=loop without bpf_loop: one line"
+	tap_skip "... it runs xdpblock" "no bpf_loop in this kernel (5.17+)"
+	for t in "${walks[@]}"; do
+		tap_skip "$t" "no bpf_loop in this kernel (5.17+): the tests above ran the bounded-loop copy"
+	done
+fi
+
+# --- nothing left ------------------------------------------------------------------
 tap_ok "flush" "$X" flush
 tap_ok "nothing pinned" wait_until test ! -e "$PINS"
 tap_ok "programs were noted" test -n "$PROGS"
