@@ -33,7 +33,8 @@ void tpk_err_errno(int err, const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, ": %s\n", strerror(err));
+	/* 524 is the kernel-internal ENOTSUPP, which libc has no text for. */
+	fprintf(stderr, ": %s\n", err == 524 ? "Operation not supported by this kernel" : strerror(err));
 }
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
