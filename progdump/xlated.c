@@ -312,7 +312,7 @@ void pd_dump_plain(struct pd_dump *d)
 		}
 		second = pd_insn_is_ldimm64(&p->insns[i]);
 		pd_insn_format(text, sizeof(text), &p->insns[i], p->nr_insns - i, &d->cbs);
-		printf("% 4d: %s", (int)i, text);
+		printf("%4d: %s", (int)i, text);
 		if (d->opcodes) {
 			pd_hex(hex, sizeof(hex), &p->insns[i], 8);
 			printf("       %s", hex);

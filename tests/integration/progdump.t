@@ -60,7 +60,24 @@ same() {
 	shift
 	b=("$@")
 	bpftool "${a[@]}" >"$TMP/want" 2>&1
+	local brc=$?
 	"$PD" "${b[@]}" >"$TMP/got" 2>&1
+	local prc=$?
+	# bpftool 7.5 dies (SIGSEGV) drawing the CFG of some programs with
+	# global functions (xdpblock_bound): no oracle then, so only what holds
+	# for any output: progdump succeeds, and where bpftool got before it
+	# died (a whole number of lines) progdump printed the same.
+	if [ $brc -gt 128 ]; then
+		local n
+		n=$(wc -l <"$TMP/want")
+		if [ $prc = 0 ] && cmp -s "$TMP/want" <(head -n "$n" "$TMP/got"); then
+			tap_pass "$desc (bpftool died of signal $((brc - 128)) after $n lines: those match)"
+		else
+			tap_fail "$desc (bpftool died of signal $((brc - 128)); progdump exited $prc)"
+			tap_diag "$(diff "$TMP/want" <(head -n "$n" "$TMP/got") | head -20)"
+		fi
+		return
+	fi
 	if ! cmp -s "$TMP/want" "$TMP/got"; then
 		# Once more, in case another test changed the machine in between.
 		sleep 0.2
