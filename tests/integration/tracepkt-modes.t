@@ -19,6 +19,8 @@ cleanup() {
 trap cleanup EXIT
 fixture_up pair "tm$$"
 in_peer() { ip netns exec "$NS_PEER" "$@"; }
+for ip in "$ROOT_IP4" "$ROOT_IP6"; do prime ip netns exec "$NS_PEER" "$ip"; done
+for ip in "$PEER_IP4" "$PEER_IP6"; do prime "$ip"; done
 
 # --- ICMP datagram sockets: the kernel picks the id, not ping's pid -------
 in_peer sysctl -qw net.ipv4.ping_group_range="0 2147483647"
@@ -142,6 +144,7 @@ if [ -d /sys/kernel/tracing/instances ] && [ -e /sys/kernel/tracing/options/fiel
 		echo 1 >"$TRACEFS_INSTANCE/events/net/$e/enable"
 	done
 	fixture_up bridge "tk$$"
+	prime ip netns exec "$NS_HOST" "$C1_IP4"
 	ip netns exec "$NS_HOST" "$TRACEPKT" --nf-backend off --json "$C1_IP4" >"$TMP/ours"
 	echo 0 >"$TRACEFS_INSTANCE/tracing_on"
 	# The kernel's events for the skbs we reported, as "point dev skb".

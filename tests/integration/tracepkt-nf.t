@@ -177,6 +177,7 @@ for combo in "${COMBOS[@]}"; do
 		continue
 	fi
 	a=A_IP$v b=B_IP$v rb=R_B_IP$v
+	prime ip netns exec "$NS_A" "${!b}"
 	expected_trip "$fl" "${!a}" "${!b}" "${!rb}" >"$TMP/trip"
 	for be in "${BACKENDS[@]}"; do
 		run=(ip netns exec "$NS_A" "$TRACEPKT" --nf-backend "$be" -W "$WAIT")

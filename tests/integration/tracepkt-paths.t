@@ -12,9 +12,11 @@ trap fixtures_down EXIT
 
 # check DESC EXPECTED_LINES [ip netns exec NS] TARGET
 check() {
-	local desc=$1 want=$2 out rc
+	local desc=$1 want=$2 out rc pre=()
 	shift 2
-	out=$("$@" 2>&1); rc=$?
+	while [ "$1" != "$TRACEPKT" ]; do pre+=("$1"); shift; done
+	[ $# -lt 4 ] || prime "${pre[@]}" "${!#}"
+	out=$("${pre[@]}" "$@" 2>&1); rc=$?
 	tap_is "$rc" 0 "$desc: exit status of ping"
 	tap_is "$out" "$(py_header; printf '%s' "$want")" "$desc: lines"
 }
