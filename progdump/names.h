@@ -4,15 +4,21 @@
 #ifndef PD_NAMES_H
 #define PD_NAMES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 struct pd_ksym {
 	unsigned long addr;
-	char *name;
+	const char *name;		/* points into text */
 };
 
+/* Each table is read on first use: a program without calls needs
+ * neither, and reading all of /proc/kallsyms costs seconds on a slow
+ * (emulated) machine. */
 struct pd_names {
+	bool have_syms, have_helpers;
+	char *text;			/* /proc/kallsyms, NULs at name ends */
 	struct pd_ksym *syms;
 	size_t nr_syms;
 	unsigned long call_base;	/* __bpf_call_base: helper imm origin */
@@ -22,9 +28,10 @@ struct pd_names {
 
 /* Both loads are best effort: a missing table only makes names fall back
  * to addresses or numbers. */
-void pd_names_load(struct pd_names *n);
+void pd_names_init(struct pd_names *n);
 void pd_names_free(struct pd_names *n);
-const char *pd_ksym_find(const struct pd_names *n, unsigned long addr);
-const char *pd_helper_name(const struct pd_names *n, int32_t id);
+const char *pd_ksym_find(struct pd_names *n, unsigned long addr);
+unsigned long pd_call_base(struct pd_names *n);
+const char *pd_helper_name(struct pd_names *n, int32_t id);
 
 #endif

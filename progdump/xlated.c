@@ -26,7 +26,7 @@ static const char *cb_call(void *ctx, const struct bpf_insn *in)
 {
 	struct pd_dump *d = ctx;
 	const struct pd_prog *p = d->prog;
-	unsigned long addr = d->names.call_base + in->imm;
+	unsigned long addr = pd_call_base(&d->names) + in->imm;
 	const char *sym;
 
 	if (in->src_reg == PSEUDO_CALL && (__u32)in->imm < p->info.nr_jited_ksyms && p->jited_ksyms)
@@ -83,7 +83,7 @@ int pd_dump_open(struct pd_dump *d, struct pd_prog *p)
 			return TPK_EXIT_FAIL;
 		}
 	}
-	pd_names_load(&d->names);
+	pd_names_init(&d->names);
 	d->cbs.helper = cb_helper;
 	d->cbs.call = cb_call;
 	d->cbs.imm = cb_imm;
