@@ -21,6 +21,14 @@
 #define ICMP_ECHO_		8
 #define ICMPV6_ECHO_REQUEST_	128
 #define ICMPV6_ECHO_REPLY_	129
+#define IP_MF_			0x2000
+#define IP_OFFSET_		0x1fff
+#define NEXTHDR_HOP_		0
+#define NEXTHDR_ROUTING_	43
+#define NEXTHDR_FRAGMENT_	44
+#define NEXTHDR_AUTH_		51
+#define NEXTHDR_DEST_		60
+#define IPV6_EXT_WALK		8	/* extension headers followed, at most */
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -74,8 +82,40 @@ static __always_inline __u32 current_tgid(void)
 struct pkt {
 	__u8 ipver, l4proto, icmp_type, icmp_code;
 	__u16 icmp_id, icmp_seq, sport, dport;
+	__u16 frag_off;		/* bytes */
+	__u8 frag_more, pad;
+	__u32 frag_id;
 	__u8 saddr[16], daddr[16];
 };
+
+/* A later fragment carries no L4 header: it is known by its first
+ * fragment's, remembered here when that one was wanted. */
+struct frag_key {
+	__u8 saddr[16], daddr[16];
+	__u32 id;
+	__u8 ipver, l4proto, pad[2];
+};
+
+struct frag_l4 {
+	__u8 icmp_type, icmp_code, pad[2];
+	__u16 icmp_id, icmp_seq, sport, dport;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 1024);
+	__type(key, struct frag_key);
+	__type(value, struct frag_l4);
+} frags SEC(".maps");
+
+static __always_inline void frag_key_of(const struct pkt *p, struct frag_key *k)
+{
+	__builtin_memcpy(k->saddr, p->saddr, 16);
+	__builtin_memcpy(k->daddr, p->daddr, 16);
+	k->id = p->frag_id;
+	k->ipver = p->ipver;
+	k->l4proto = p->l4proto;
+}
 
 static __always_inline bool is_echo(const struct pkt *p)
 {
@@ -108,6 +148,73 @@ static __always_inline bool proto_wanted(__u8 ipver, __u8 l4proto)
 	return l4proto == filter_proto;
 }
 
+/* Past IPv6 extension headers (a bounded walk) to the L4 header; a
+ * fragment header says which fragment this is. */
+static __always_inline unsigned char *ipv6_skip_ext(unsigned char *l4, __u8 *nexthdr, struct pkt *p)
+{
+	struct {
+		__u8 nexthdr, len;
+		__be16 frag_off;
+		__be32 id;
+	} x;
+
+	for (int i = 0; i < IPV6_EXT_WALK; i++) {
+		__u8 nh = *nexthdr;
+
+		if (nh != NEXTHDR_HOP_ && nh != NEXTHDR_ROUTING_ && nh != NEXTHDR_DEST_ &&
+		    nh != NEXTHDR_FRAGMENT_ && nh != NEXTHDR_AUTH_)
+			return l4;
+		if (bpf_probe_read_kernel(&x, sizeof(x), l4))
+			return NULL;
+		if (nh == NEXTHDR_FRAGMENT_) {
+			__u16 f = bpf_ntohs(x.frag_off);
+
+			p->frag_off = f & ~7;
+			p->frag_more = f & 1;
+			p->frag_id = bpf_ntohl(x.id);
+			l4 += 8;
+		} else if (nh == NEXTHDR_AUTH_) {
+			l4 += (x.len + 2) * 4;
+		} else {
+			l4 += (x.len + 1) * 8;
+		}
+		*nexthdr = x.nexthdr;
+	}
+	return NULL;	/* more headers than we follow */
+}
+
+/* A later fragment's L4 fields: its first fragment's, if that was wanted. */
+static __always_inline int frag_recall(struct pkt *p)
+{
+	struct frag_key k = {};
+	struct frag_l4 *l4;
+
+	frag_key_of(p, &k);
+	l4 = bpf_map_lookup_elem(&frags, &k);
+	if (!l4)
+		return -1;
+	p->icmp_type = l4->icmp_type;
+	p->icmp_code = l4->icmp_code;
+	p->icmp_id = l4->icmp_id;
+	p->icmp_seq = l4->icmp_seq;
+	p->sport = l4->sport;
+	p->dport = l4->dport;
+	return 0;
+}
+
+static __always_inline void frag_remember(const struct pkt *p)
+{
+	struct frag_key k = {};
+	struct frag_l4 l4 = {
+		.icmp_type = p->icmp_type, .icmp_code = p->icmp_code,
+		.icmp_id = p->icmp_id, .icmp_seq = p->icmp_seq,
+		.sport = p->sport, .dport = p->dport,
+	};
+
+	frag_key_of(p, &k);
+	bpf_map_update_elem(&frags, &k, &l4, BPF_ANY);
+}
+
 /* Read the IP and L4 headers from skb->head, as the Python tool does: the
  * network header offset, or the MAC header plus Ethernet when it is unset.
  * Fails for a packet whose protocol the filters do not want. */
@@ -132,21 +239,31 @@ static __always_inline int parse_skb(struct sk_buff *skb, struct pkt *p)
 		return -1;
 	p->ipver = h.v4.version;
 	if (p->ipver == 4) {
+		__u16 f = bpf_ntohs(h.v4.frag_off);
+
 		p->l4proto = h.v4.protocol;
 		__builtin_memcpy(p->saddr, &h.v4.saddr, 4);
 		__builtin_memcpy(p->daddr, &h.v4.daddr, 4);
+		p->frag_off = (f & IP_OFFSET_) * 8;
+		p->frag_more = !!(f & IP_MF_);
+		p->frag_id = bpf_ntohs(h.v4.id);
 		l4 = ip + h.v4.ihl * 4;
 	} else if (p->ipver == 6) {
-		/* Like the Python tool: no extension headers. */
-		p->l4proto = h.v6.nexthdr;
+		__u8 nh = h.v6.nexthdr;
+
 		__builtin_memcpy(p->saddr, &h.v6.saddr, 16);
 		__builtin_memcpy(p->daddr, &h.v6.daddr, 16);
-		l4 = ip + sizeof(h.v6);
+		l4 = ipv6_skip_ext(ip + sizeof(h.v6), &nh, p);
+		if (!l4)
+			return -1;
+		p->l4proto = nh;
 	} else {
 		return -1;
 	}
 	if (!proto_wanted(p->ipver, p->l4proto))
 		return -1;
+	if (p->frag_off)
+		return frag_recall(p);
 
 	if (p->l4proto == IPPROTO_ICMP_ || p->l4proto == IPPROTO_ICMPV6_) {
 		struct icmphdr ich;
@@ -182,7 +299,7 @@ static __always_inline bool host_match(const __u8 *a)
 }
 
 /* Does user space want this packet? May learn the ping's ICMP id. */
-static __always_inline bool packet_wanted(const struct pkt *p)
+static __always_inline bool packet_wanted_(const struct pkt *p)
 {
 	if (mode == TPK_MODE_PING) {
 		__u32 id;
@@ -213,6 +330,16 @@ static __always_inline bool packet_wanted(const struct pkt *p)
 	}
 	if (filter_port && p->sport != filter_port && p->dport != filter_port)
 		return false;
+	return true;
+}
+
+/* ... and remember a wanted first fragment for the later ones. */
+static __always_inline bool packet_wanted(const struct pkt *p)
+{
+	if (!packet_wanted_(p))
+		return false;
+	if (p->frag_more && !p->frag_off)
+		frag_remember(p);
 	return true;
 }
 
@@ -252,21 +379,38 @@ static __always_inline void count_lost(void)
 		*n += 1;
 }
 
-/* Reserve a record for a packet user space wants, or NULL. With !check the
- * caller already knows the packet is wanted (its skb was matched earlier,
- * possibly before NAT rewrote it); where it is (--netns, --ifname) is
- * checked either way. */
-static __always_inline struct tpk_event *event_start(struct sk_buff *skb, struct net_device *dev,
-						     __u8 kind, bool check)
+/* --netns and --ifname for a netfilter line: the hook's namespace, and the
+ * device the packet came in by or leaves by (at OUTPUT, skb->dev is not set
+ * yet, the hook's out is). */
+static __always_inline bool ifname_at(struct net_device *dev)
 {
-	struct tpk_event *e;
-	struct pkt p = {};
+	char name[TPK_IFNAMSIZ] = {};
 
-	if (parse_skb(skb, &p))
-		return NULL;
-	if (check && !packet_wanted(&p))
-		return NULL;
-	if (filter_netns || filter_ifname[0]) {
+	if (!dev)
+		return false;
+	bpf_probe_read_kernel_str(name, sizeof(name), dev->name);
+	return ifname_match(name);
+}
+
+static __always_inline bool hook_where(const struct nf_hook_state *state)
+{
+	if (filter_netns && BPF_CORE_READ(state, net, ns.inum) != filter_netns)
+		return false;
+	if (filter_ifname[0] && !ifname_at(BPF_CORE_READ(state, in)) &&
+	    !ifname_at(BPF_CORE_READ(state, out)))
+		return false;
+	return true;
+}
+
+/* Reserve a record for a parsed packet, or NULL. With placed, the caller
+ * has applied --netns and --ifname itself (netfilter lines: by the hook). */
+static __always_inline struct tpk_event *event_fill(struct sk_buff *skb, struct net_device *dev,
+						    __u8 kind, const struct pkt *pk, bool placed)
+{
+	const struct pkt p = *pk;
+	struct tpk_event *e;
+
+	if (!placed && (filter_netns || filter_ifname[0])) {
 		struct tpk_event probe = {};
 
 		if (!locate(dev, &probe))
@@ -293,14 +437,31 @@ static __always_inline struct tpk_event *event_start(struct sk_buff *skb, struct
 	e->icmp_seq = p.icmp_seq;
 	e->sport = p.sport;
 	e->dport = p.dport;
+	e->frag_off = p.frag_off;
+	e->frag_more = p.frag_more;
 	__builtin_memcpy(e->saddr, p.saddr, 16);
 	__builtin_memcpy(e->daddr, p.daddr, 16);
 	return e;
 }
 
+/* Reserve a record for a packet user space wants, or NULL. With !check the
+ * caller already knows the packet is wanted (its skb was matched earlier,
+ * possibly before NAT rewrote it). */
+static __always_inline struct tpk_event *event_start(struct sk_buff *skb, struct net_device *dev,
+						     __u8 kind, bool check, bool placed)
+{
+	struct pkt p = {};
+
+	if (parse_skb(skb, &p))
+		return NULL;
+	if (check && !packet_wanted(&p))
+		return NULL;
+	return event_fill(skb, dev, kind, &p, placed);
+}
+
 static __always_inline int on_dev(struct sk_buff *skb, struct net_device *dev, __u8 point)
 {
-	struct tpk_event *e = event_start(skb, dev, TPK_EV_DEV, true);
+	struct tpk_event *e = event_start(skb, dev, TPK_EV_DEV, true, false);
 
 	if (!e)
 		return 0;

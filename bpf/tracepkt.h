@@ -63,13 +63,16 @@ struct tpk_event {
 	__u8 hook;		/* NF: NF_INET_* hook number */
 	__u8 nf_backend;	/* NF: enum tpk_nf_backend */
 	__u8 nf_pf;		/* NF: NFPROTO_IPV4 or NFPROTO_IPV6 */
-	__u8 nf_pos;		/* NF, nfhook backend: table index at the hook */
 	__u8 nf_inferred;	/* NF: verdict inferred (nfhook), not read */
 	__u8 ipver;		/* 4 or 6 */
-	__u8 l4proto;		/* IPPROTO_* */
+	__u8 l4proto;		/* IPPROTO_*, past any IPv6 extension headers */
 	__u8 icmp_type;
 	__u8 icmp_code;
+	__u8 frag_more;		/* a fragment, not the last */
 	__u8 pad;
+	__u16 nf_pos;		/* NF, nfhook backend: table index at the hook */
+	__u16 frag_off;		/* bytes; L4 fields of a later fragment are
+				 * its first fragment's */
 	__u16 icmp_id;		/* host order */
 	__u16 icmp_seq;		/* host order */
 	__u16 sport;		/* host order, TCP/UDP */
@@ -82,8 +85,10 @@ struct tpk_event {
 };
 
 /* nfhook backend: tables at one hook of one namespace, in priority order.
- * The probe at position k sits between table k-1 and table k. */
-#define TPK_NF_MAXPOS	8	/* probes per hook: up to 7 tables */
+ * The probe at position k sits between table k-1 and table k. A hook holds
+ * at most 1024 entries (MAX_HOOK_COUNT in net/netfilter/core.c), tables and
+ * probes together, so positions never reach this. */
+#define TPK_NF_MAXPOS	1024
 
 struct tpk_nf_layout_key {
 	__u64 netns;
@@ -93,10 +98,11 @@ struct tpk_nf_layout_key {
 };
 
 struct tpk_nf_layout {
-	__u8 ntables;		/* probes at positions 0..ntables */
-	__u8 nat_mask;		/* bit k: table k is a nat table, run only
-				 * for a connection's first packet */
+	__u16 ntables;		/* probes at positions 0..ntables */
 	__u8 pad[6];
+	/* bit k: table k is a nat table, run only for a connection's first
+	 * packet */
+	__u64 nat_mask[TPK_NF_MAXPOS / 64];
 };
 
 #endif

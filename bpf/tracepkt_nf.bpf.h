@@ -42,8 +42,11 @@ static __always_inline int nf_emit(struct sk_buff *skb, const struct nf_hook_sta
 				   const char *table, bool table_is_ptr, const char *chain,
 				   int verdict, __u8 backend)
 {
-	struct tpk_event *e = event_start(skb, BPF_CORE_READ(skb, dev), TPK_EV_NF, true);
+	struct tpk_event *e;
 
+	if ((filter_netns || filter_ifname[0]) && !hook_where(state))
+		return 0;
+	e = event_start(skb, BPF_CORE_READ(skb, dev), TPK_EV_NF, true, true);
 	if (!e)
 		return 0;
 	e->hook = BPF_CORE_READ(state, hook);
@@ -235,10 +238,16 @@ int BPF_KRETPROBE(krp_nft, unsigned int ret)
 
 /* nfhook: netfilter-link probes around the tables of each hook. A packet
  * seen at position k came out of table k-1 accepted; one freed with
- * NETFILTER_DROP while between positions k and k+1 was dropped by table k. */
+ * NETFILTER_DROP while between positions k and k+1 was dropped by table k.
+ * Probes cannot know where they sit (a netfilter link has no cookie): the
+ * first of a hook starts the count, the others add one, and a packet meets
+ * every probe of a hook in order until a table takes it. */
 struct nf_pending {
 	__u64 netns;
-	__u8 pf, hook, pos, pad[5];
+	__u8 pf, hook;
+	__u16 pos;		/* the table it is in */
+	__u8 skip;		/* a nat table that lets it by unevaluated */
+	__u8 pad[3];
 	/* The packet as the table saw it coming in: a nat table's own line
 	 * shows the addresses before its translation, as at the return of
 	 * ipt_do_table. */
@@ -270,15 +279,10 @@ static __always_inline bool ct_is_new(struct sk_buff *skb)
 static __always_inline void nfhook_emit(struct sk_buff *skb, const struct nf_pending *p,
 					int verdict)
 {
-	struct tpk_event *e = event_start(skb, BPF_CORE_READ(skb, dev), TPK_EV_NF, false);
+	struct tpk_event *e = event_fill(skb, BPF_CORE_READ(skb, dev), TPK_EV_NF, &p->pkt, true);
 
 	if (!e)
 		return;
-	__builtin_memcpy(e->saddr, p->pkt.saddr, 16);
-	__builtin_memcpy(e->daddr, p->pkt.daddr, 16);
-	e->sport = p->pkt.sport;
-	e->dport = p->pkt.dport;
-	e->icmp_id = p->pkt.icmp_id;
 	e->hook = p->hook;
 	e->nf_pf = p->pf;
 	e->nf_pos = p->pos;
@@ -289,7 +293,12 @@ static __always_inline void nfhook_emit(struct sk_buff *skb, const struct nf_pen
 	bpf_ringbuf_submit(e, 0);
 }
 
-static __always_inline int on_nfhook(struct bpf_nf_ctx *ctx, __u8 pos)
+static __always_inline bool nat_at(const struct tpk_nf_layout *layout, __u32 pos)
+{
+	return (layout->nat_mask[(pos / 64) & (TPK_NF_MAXPOS / 64 - 1)] >> (pos % 64)) & 1;
+}
+
+static __always_inline int on_nfhook(struct bpf_nf_ctx *ctx, bool first)
 {
 	const struct nf_hook_state *state = ctx->state;
 	struct sk_buff *skb = ctx->skb;
@@ -298,6 +307,7 @@ static __always_inline int on_nfhook(struct bpf_nf_ctx *ctx, __u8 pos)
 	struct nf_pending *prev;
 	struct nf_pending next = {};
 	__u64 skbkey = (__u64)skb;
+	__u32 pos;
 
 	key.netns = BPF_CORE_READ(state, net, ns.inum);
 	key.pf = BPF_CORE_READ(state, pf);
@@ -307,58 +317,57 @@ static __always_inline int on_nfhook(struct bpf_nf_ctx *ctx, __u8 pos)
 		return NF_ACCEPT_;
 
 	prev = bpf_map_lookup_elem(&nf_pending, &skbkey);
-	if (prev && prev->netns == key.netns && prev->pf == key.pf && prev->hook == key.hook &&
-	    prev->pos + 1 == pos) {
-		struct nf_pending done = *prev;
+	if (first) {
+		/* Whatever an skb at this address left behind is stale. */
+		if (prev)
+			bpf_map_delete_elem(&nf_pending, &skbkey);
+		if ((filter_netns || filter_ifname[0]) && !hook_where(state))
+			return NF_ACCEPT_;
+		if (parse_skb(skb, &next.pkt) || !packet_wanted(&next.pkt))
+			return NF_ACCEPT_;
+		pos = 0;
+	} else {
+		struct nf_pending done;
 
-		bpf_map_delete_elem(&nf_pending, &skbkey);
-		nfhook_emit(skb, &done, NF_ACCEPT_);
-	} else if (pos != 0) {
-		/* Followed from the start of this hook, but a nat table let it
-		 * by unevaluated: pick it up again here. Else not ours. */
 		if (!prev || prev->netns != key.netns || prev->pf != key.pf || prev->hook != key.hook)
 			return NF_ACCEPT_;
-	} else if (parse_skb(skb, &next.pkt) || !packet_wanted(&next.pkt)) {
-		return NF_ACCEPT_;
+		done = *prev;
+		if (!done.skip)
+			nfhook_emit(skb, &done, NF_ACCEPT_);
+		pos = done.pos + 1;
+		if (pos >= layout->ntables || pos >= TPK_NF_MAXPOS) {
+			/* Past the last table. */
+			bpf_map_delete_elem(&nf_pending, &skbkey);
+			return NF_ACCEPT_;
+		}
+		if (parse_skb(skb, &next.pkt))
+			next.pkt = done.pkt;
 	}
-	if (pos >= layout->ntables) {
-		bpf_map_delete_elem(&nf_pending, &skbkey);
+	if (pos >= layout->ntables)
 		return NF_ACCEPT_;
-	}
-	/* A nat table only sees a connection's first packet. */
-	if ((layout->nat_mask >> pos) & 1 && !ct_is_new(skb)) {
-		next.netns = key.netns;
-		next.pf = key.pf;
-		next.hook = key.hook;
-		next.pos = 0xff;	/* matches nothing: the next probe re-arms */
-		bpf_map_update_elem(&nf_pending, &skbkey, &next, BPF_ANY);
-		return NF_ACCEPT_;
-	}
-	if (pos != 0)
-		parse_skb(skb, &next.pkt);
 	next.netns = key.netns;
 	next.pf = key.pf;
 	next.hook = key.hook;
 	next.pos = pos;
+	/* A nat table only sees a connection's first packet. */
+	next.skip = nat_at(layout, pos) && !ct_is_new(skb);
 	bpf_map_update_elem(&nf_pending, &skbkey, &next, BPF_ANY);
 	return NF_ACCEPT_;
 }
 
-#define NF_POS(k)							\
-SEC("netfilter")							\
-int nf_pos##k(struct bpf_nf_ctx *ctx)					\
-{									\
-	return on_nfhook(ctx, k);					\
+/* Position 0, before a hook's first table. */
+SEC("netfilter")
+int nf_first(struct bpf_nf_ctx *ctx)
+{
+	return on_nfhook(ctx, true);
 }
 
-NF_POS(0)
-NF_POS(1)
-NF_POS(2)
-NF_POS(3)
-NF_POS(4)
-NF_POS(5)
-NF_POS(6)
-NF_POS(7)
+/* Every later position: attached once per table. */
+SEC("netfilter")
+int nf_next(struct bpf_nf_ctx *ctx)
+{
+	return on_nfhook(ctx, false);
+}
 
 /* skb:kfree_skb: the verdict of an nfhook table that dropped the packet,
  * and with --drops, any drop of a traced packet with its reason. */
@@ -367,8 +376,6 @@ static __always_inline bool reason_is_drop(__u32 reason)
 	/* Before 5.17, kfree_skb says nothing more: it is the drop path. */
 	if (reason == TPK_DROP_REASON_NONE || !bpf_core_type_exists(enum skb_drop_reason))
 		return true;
-	if (reason == bpf_core_enum_value(enum skb_drop_reason, SKB_DROP_REASON_NOT_SPECIFIED))
-		return false;
 	if (bpf_core_enum_value_exists(enum skb_drop_reason, SKB_CONSUMED) &&
 	    reason == bpf_core_enum_value(enum skb_drop_reason, SKB_CONSUMED))
 		return false;
@@ -378,17 +385,40 @@ static __always_inline bool reason_is_drop(__u32 reason)
 	return true;
 }
 
+/* A raw socket that wants an ICMP echo reply gets a clone of it; the
+ * original then goes on to ping_rcv, which frees it as NO_SOCKET when no
+ * ping socket wants it (before drop reasons, with a plain kfree_skb), though
+ * the reply was delivered. The clone marks the original for good. */
+static __always_inline bool raw_delivered(struct sk_buff *skb, const struct pkt *p, __u32 reason)
+{
+	if (!is_echo(p) || is_request(p))
+		return false;
+	if (reason != TPK_DROP_REASON_NONE) {
+		bool nosock;
+
+		if (!bpf_core_type_exists(enum skb_drop_reason))
+			return false;
+		nosock = bpf_core_enum_value_exists(enum skb_drop_reason, SKB_DROP_REASON_NO_SOCKET) &&
+			 reason == bpf_core_enum_value(enum skb_drop_reason, SKB_DROP_REASON_NO_SOCKET);
+		if (!nosock &&
+		    reason != bpf_core_enum_value(enum skb_drop_reason, SKB_DROP_REASON_NOT_SPECIFIED))
+			return false;
+	}
+	return BPF_CORE_READ_BITFIELD_PROBED(skb, cloned);
+}
+
 static __always_inline int on_free(struct sk_buff *skb, __u32 reason)
 {
 	__u64 skbkey = (__u64)skb;
 	struct nf_pending *pending = bpf_map_lookup_elem(&nf_pending, &skbkey);
 	struct tpk_event *e;
+	struct pkt p = {};
 
 	if (pending) {
-		struct nf_pending p = *pending;
+		struct nf_pending pd = *pending;
 
 		bpf_map_delete_elem(&nf_pending, &skbkey);
-		if (p.pos != 0xff) {
+		if (!pd.skip) {
 			bool nfdrop = bpf_core_enum_value_exists(enum skb_drop_reason,
 								 SKB_DROP_REASON_NETFILTER_DROP) &&
 				      reason == bpf_core_enum_value(enum skb_drop_reason,
@@ -396,12 +426,14 @@ static __always_inline int on_free(struct sk_buff *skb, __u32 reason)
 
 			/* Freed for another reason inside a table: we cannot
 			 * tell its verdict, and say so (~UNK~). */
-			nfhook_emit(skb, &p, nfdrop ? NF_DROP_ : -1);
+			nfhook_emit(skb, &pd, nfdrop ? NF_DROP_ : -1);
 		}
 	}
 	if (!want_drops || !reason_is_drop(reason))
 		return 0;
-	e = event_start(skb, BPF_CORE_READ(skb, dev), TPK_EV_DROP, true);
+	if (parse_skb(skb, &p) || !packet_wanted(&p) || raw_delivered(skb, &p, reason))
+		return 0;
+	e = event_fill(skb, BPF_CORE_READ(skb, dev), TPK_EV_DROP, &p, false);
 	if (!e)
 		return 0;
 	e->drop_reason = reason;

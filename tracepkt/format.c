@@ -92,17 +92,29 @@ int tpk_fmt_header(char *buf, size_t len, const struct tpk_fmt_opts *o)
 			    "NETWORK NS", "INTERFACE", "TYPE", "ADDRESSES", "IPTABLES");
 }
 
+/* The event's table: its own, or the one user space knows. */
+static void table_of(const struct tpk_event *e, const struct tpk_fmt_opts *o,
+		     struct tpk_fmt_table *t, char *tbuf, char *cbuf)
+{
+	if (o && o->table_of && o->table_of(e, t))
+		return;
+	snprintf(tbuf, TPK_TABLESIZ + 1, "%.*s", TPK_TABLESIZ, e->table);
+	snprintf(cbuf, TPK_TABLESIZ + 1, "%.*s", TPK_TABLESIZ, e->chain);
+	*t = (struct tpk_fmt_table){ .table = tbuf, .chain = cbuf, .ncand = 1 };
+}
+
 /* The IPTABLES column: " %7s.%-12s:%s" for a verdict, the same shape for a
  * drop ("drop.REASON"), empty for a device event. */
 static void extra(const struct tpk_event *e, const struct tpk_fmt_opts *o, char *buf, size_t len)
 {
-	char table[TPK_TABLESIZ + 1];
+	char tbuf[TPK_TABLESIZ + 1], cbuf[TPK_TABLESIZ + 1];
+	struct tpk_fmt_table t;
 	const char *reason = NULL;
 
 	buf[0] = '\0';
 	if (e->kind == TPK_EV_NF) {
-		snprintf(table, sizeof(table), "%.*s", TPK_TABLESIZ, e->table);
-		snprintf(buf, len, " %7s.%-12s:%s", table, tpk_hook_name(e->hook),
+		table_of(e, o, &t, tbuf, cbuf);
+		snprintf(buf, len, " %7s.%-12s:%s", t.table, tpk_hook_name(e->hook),
 			 tpk_verdict_name(e->verdict));
 	} else if (e->kind == TPK_EV_DROP) {
 		if (o && o->reason_name)
@@ -117,7 +129,7 @@ static void extra(const struct tpk_event *e, const struct tpk_fmt_opts *o, char 
 int tpk_fmt_line(char *buf, size_t len, const struct tpk_event *e, struct tpk_fmt_opts *o)
 {
 	char ifname[TPK_IFNAMSIZ + 1], src[INET6_ADDRSTRLEN + 8], dst[INET6_ADDRSTRLEN + 8];
-	char flow[2 * sizeof(src) + 4], tail[TPK_TABLESIZ + 64];
+	char flow[2 * sizeof(src) + 4], tail[256];
 	int n;
 
 	snprintf(ifname, sizeof(ifname), "%.*s", TPK_IFNAMSIZ, e->ifname);
@@ -159,7 +171,9 @@ int tpk_fmt_json(char *buf, size_t len, const struct tpk_event *e, struct tpk_fm
 {
 	static const char *const kinds[] = { "?", "dev", "nf", "drop" };
 	static const char *const backends[] = { "none", "fexit", "kprobe", "nfhook" };
-	char ifname[6 * TPK_IFNAMSIZ + 1], table[6 * TPK_TABLESIZ + 1], chain[6 * TPK_TABLESIZ + 1];
+	char ifname[6 * TPK_IFNAMSIZ + 1], table[6 * 128 + 1], chain[6 * 128 + 1];
+	char tbuf[TPK_TABLESIZ + 1], cbuf[TPK_TABLESIZ + 1];
+	struct tpk_fmt_table t;
 	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
 	const char *proto = tpk_proto_name(e->l4proto);
 	size_t n = 0;
@@ -170,8 +184,10 @@ int tpk_fmt_json(char *buf, size_t len, const struct tpk_event *e, struct tpk_fm
 	tpk_addr_str(family(e), e->daddr, dst, sizeof(dst));
 	if (o && !o->ts_base)
 		o->ts_base = e->ts_ns;
-	OUT("{\"ts_ns\":%" PRIu64 ",\"kind\":\"%s\"", (uint64_t)e->ts_ns,
-	    e->kind < 4 ? kinds[e->kind] : "?");
+	OUT("{\"ts_ns\":%" PRIu64, (uint64_t)e->ts_ns);
+	if (o && o->timestamp)
+		OUT(",\"ts_rel_s\":%.6f", (double)(e->ts_ns - o->ts_base) / 1e9);
+	OUT(",\"kind\":\"%s\"", e->kind < 4 ? kinds[e->kind] : "?");
 	if (e->kind == TPK_EV_DEV)
 		OUT(",\"point\":\"%s\"", tpk_point_name(e->point));
 	OUT(",\"netns\":%" PRIu64 ",\"ifindex\":%u,\"ifname\":\"%s\"", (uint64_t)e->netns,
@@ -187,13 +203,27 @@ int tpk_fmt_json(char *buf, size_t len, const struct tpk_event *e, struct tpk_fm
 	if (e->l4proto == IPPROTO_ICMP || e->l4proto == IPPROTO_ICMPV6)
 		OUT(",\"icmp_type\":%u,\"icmp_code\":%u,\"icmp_id\":%u,\"icmp_seq\":%u",
 		    e->icmp_type, e->icmp_code, e->icmp_id, e->icmp_seq);
+	if (e->frag_off || e->frag_more)
+		OUT(",\"frag_off\":%u,\"frag_more\":%s", e->frag_off, e->frag_more ? "true" : "false");
 	if (e->kind == TPK_EV_NF) {
-		json_str(table, sizeof(table), e->table, TPK_TABLESIZ);
-		json_str(chain, sizeof(chain), e->chain, TPK_TABLESIZ);
+		table_of(e, o, &t, tbuf, cbuf);
+		json_str(table, sizeof(table), t.table, 128);
+		json_str(chain, sizeof(chain), t.chain, 128);
 		OUT(",\"table\":\"%s\",\"hook\":\"%s\",\"verdict\":\"%s\",\"verdict_code\":%d",
 		    table, tpk_hook_name(e->hook), tpk_verdict_name(e->verdict), e->verdict);
 		if (chain[0])
 			OUT(",\"chain\":\"%s\"", chain);
+		if (t.ncand > 1) {
+			/* The names, each once: the probes sat around all of them. */
+			OUT(",\"ambiguous\":true,\"candidates\":[");
+			for (const char *c = table; *c;) {
+				size_t k = strcspn(c, "|");
+
+				OUT("%s\"%.*s\"", c == table ? "" : ",", (int)k, c);
+				c += k + (c[k] == '|');
+			}
+			OUT("]");
+		}
 		OUT(",\"backend\":\"%s\"", e->nf_backend < 4 ? backends[e->nf_backend] : "?");
 	}
 	if (e->kind == TPK_EV_DROP) {

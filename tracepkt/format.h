@@ -9,11 +9,23 @@
 #include <linux/types.h>
 #include "tracepkt.h"
 
+/* A netfilter line's table as user space knows it (nfhook: from where the
+ * probe sat): several candidates where the probes could not tell them
+ * apart, '|' between their names. */
+struct tpk_fmt_table {
+	const char *table;
+	const char *chain;
+	unsigned int ncand;
+};
+
 struct tpk_fmt_opts {
-	bool timestamp;		/* prefix seconds since ts_base */
+	bool timestamp;		/* seconds since ts_base: a prefix, a JSON field */
 	__u64 ts_base;		/* ns; 0: set from the first event */
 	/* Name of a drop reason value, NULL when unknown. */
 	const char *(*reason_name)(unsigned int reason);
+	/* Fills *t for a netfilter event whose table the event itself does not
+	 * name; false: use the event's. */
+	bool (*table_of)(const struct tpk_event *e, struct tpk_fmt_table *t);
 };
 
 /* Python: "%14s %16s %7s %-34s %s" % ('NETWORK NS', 'INTERFACE', 'TYPE', 'ADDRESSES', 'IPTABLES') */

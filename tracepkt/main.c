@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netdb.h>
+#include <sys/socket.h>
 #include <sys/epoll.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -44,6 +46,8 @@ static struct env {
 	const char *ifname;
 	uint64_t ringbuf_size;
 	const char *wait;	/* ping -W, as given */
+	const char *size;	/* ping -s, as given */
+	int family;		/* -4, -6: AF_INET, AF_INET6; 0: either */
 	bool points[TPK_PT_MAX];
 	bool points_set;
 	int nf_backend;		/* enum tpk_nf_backend, -1: auto */
@@ -61,12 +65,16 @@ const char *argp_program_bug_address = "the project's issue tracker";
 
 static const char doc[] =
 "Follow a ping, or all matching packets, across interfaces, network namespaces\n"
-"and netfilter tables. Output is tracepkt.py's, line for line.\n"
+"and netfilter tables. Output is tracepkt.py's, line for line. TARGET is what\n"
+"ping takes: an address, a host name, ADDR%IFNAME for a link-local one.\n"
 "\n"
 "Examples:\n"
 "  tracepkt                      # ping 127.0.0.1 and trace it\n"
 "  tracepkt 198.18.0.2           # ping a container, show every hop\n"
 "  tracepkt 2001:db8::2          # the same over IPv6\n"
+"  tracepkt -6 localhost         # a name, resolved as ping would\n"
+"  tracepkt fe80::1%veth0        # a link-local address needs its interface\n"
+"  tracepkt -s 3000 198.18.0.2   # a ping larger than the MTU: every fragment\n"
 "  tracepkt --all --count 10     # the next 10 events of any ping on the host\n"
 "  tracepkt --all --proto udp --port 53 --json\n"
 "  tracepkt --drops 198.18.0.2    # also say where and why it was dropped\n"
@@ -113,6 +121,9 @@ static const struct argp_option options[] = {
 	{ "timestamp", 'T', NULL, 0, "Prefix lines with seconds since the first event", 0 },
 	{ "ringbuf-size", OPT_RINGBUF, "BYTES", 0, "Ring buffer size (power of two, K/M suffix; default 256K)", 0 },
 	{ "wait", 'W', "SEC", 0, "Passed to ping -W: seconds to wait for the reply", 0 },
+	{ "size", 's', "BYTES", 0, "Passed to ping -s: bytes of echo data (0-65507)", 0 },
+	{ "ipv4", '4', NULL, 0, "Resolve TARGET to an IPv4 address (ping -4)", 0 },
+	{ "ipv6", '6', NULL, 0, "Resolve TARGET to an IPv6 address (ping -6)", 0 },
 	{ "verbose", 'v', NULL, 0, "Show libbpf's messages", 0 },
 	{ 0 },
 };
@@ -229,15 +240,31 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		env.wait = arg;
 		break;
 	}
+	case 's':
+		if (tpk_parse_u64(arg, 0, 65507, &v))
+			argp_failure(state, TPK_EXIT_USAGE, 0, "invalid size '%s' (0-65507)", arg);
+		env.size = arg;
+		break;
+	case '4':
+	case '6':
+		if (env.family && env.family != (key == '4' ? AF_INET : AF_INET6))
+			argp_failure(state, TPK_EXIT_USAGE, 0, "-4 and -6 exclude each other");
+		env.family = key == '4' ? AF_INET : AF_INET6;
+		break;
 	case 'v':
 		env.verbose = true;
 		break;
 	case ARGP_KEY_ARG:
 		if (state->arg_num >= 1)
 			argp_failure(state, TPK_EXIT_USAGE, 0, "too many arguments: '%s'", arg);
-		if (tpk_addr_parse(arg, &(struct tpk_addr){ 0 }))
+		/* inet_aton's shorthands ("10.1" is 10.0.0.1) that ping takes are
+		 * more often a typo than meant: digits and dots make a full
+		 * dotted quad or nothing. */
+		if (!*arg || strlen(arg) > 1024 ||
+		    (strspn(arg, "0123456789.") == strlen(arg) &&
+		     tpk_addr_parse(arg, &(struct tpk_addr){ 0 })))
 			argp_failure(state, TPK_EXIT_USAGE, 0,
-				     "invalid target '%s' (an IPv4 or IPv6 address)", arg);
+				     "invalid target '%s' (an address, a host name, or ADDR%%IFNAME)", arg);
 		env.target = arg;
 		break;
 	case ARGP_KEY_END:
@@ -248,6 +275,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 				     "--all traces every packet: give no TARGET (use --host)");
 		if (!env.all && (env.proto_set || env.host_set || env.port))
 			argp_failure(state, TPK_EXIT_USAGE, 0, "--proto, --host and --port go with --all");
+		if (env.all && (env.family || env.size || env.wait))
+			argp_failure(state, TPK_EXIT_USAGE, 0, "-4, -6, --size and --wait go with a TARGET");
 		if (env.port && env.proto != IPPROTO_TCP && env.proto != IPPROTO_UDP &&
 		    env.proto != TPK_PROTO_ANY)
 			argp_failure(state, TPK_EXIT_USAGE, 0, "--port needs --proto tcp, udp or any");
@@ -275,8 +304,6 @@ static int on_event(void *ctx, void *data, size_t size)
 	if (size < sizeof(*e) || r->done)
 		return 0;
 	memcpy(e, data, sizeof(*e));
-	if (e->kind == TPK_EV_NF && e->nf_backend == TPK_NF_NFHOOK)
-		tpk_nfhook_name(&r->nf->hooks, e);
 	if (env.json)
 		tpk_fmt_json(r->line, sizeof(r->line), e, &r->fmt);
 	else
@@ -370,6 +397,19 @@ static const char *reason_name(unsigned int reason)
 	return tpk_nf_reason_name(&nf, reason);
 }
 
+/* nfhook events carry where their probe sat; the table is ours to name. */
+static bool nfhook_table_of(const struct tpk_event *e, struct tpk_fmt_table *t)
+{
+	const struct tpk_nf_table *nt;
+
+	if (e->nf_backend != TPK_NF_NFHOOK)
+		return false;
+	nt = tpk_nfhook_table(&nf.hooks, e);
+	*t = nt ? (struct tpk_fmt_table){ nt->table, nt->chain, nt->ncand }
+		: (struct tpk_fmt_table){ "?", "", 1 };
+	return true;
+}
+
 /* The initial pid namespace has a fixed inode; in any other, pids differ
  * from the kernel's global ones. */
 #define PROC_PID_INIT_INO 0xEFFFFFFCU
@@ -443,6 +483,17 @@ static void report_backend(enum tpk_nf_backend b)
 		n ? " [" : "", extra, n ? "]" : "");
 }
 
+/* One stderr line per hook whose later tables no probe follows. */
+static void report_unwatched(const char *lines)
+{
+	for (const char *l = lines; *l;) {
+		size_t k = strcspn(l, "\n");
+
+		fprintf(stderr, "%s: nfhook: %.*s\n", tpk_progname, (int)k, l);
+		l += k + (l[k] == '\n');
+	}
+}
+
 /* The best backend that starts, or the one asked for. */
 static int start_best(struct tracepkt_bpf **skel, enum tpk_nf_backend *chosen)
 {
@@ -477,6 +528,7 @@ int main(int argc, char **argv)
 	bool have_btf;
 	struct tpk_ping ping = { .pid = -1, .pidfd = -1, .go_fd = -1, .status = -1 };
 	struct run run = { 0 };
+	struct tpk_ping_opts popts;
 	struct epoll_event ev;
 	int epfd = -1, exit_code = TPK_EXIT_FAIL, err;
 	uint64_t lost;
@@ -493,6 +545,14 @@ int main(int argc, char **argv)
 	}
 	if (!env.all && !env.target)
 		env.target = DEFAULT_TARGET;
+	popts = (struct tpk_ping_opts){ env.target, env.wait, env.size, env.family };
+	if (!env.all && (err = tpk_ping_resolve(&popts))) {
+		/* Before anything is loaded: ping would fail the same way. */
+		tpk_err("cannot resolve '%s'%s: %s", env.target,
+			env.family == AF_INET ? " as IPv4" : env.family == AF_INET6 ? " as IPv6" : "",
+			gai_strerror(err));
+		return TPK_EXIT_USAGE;
+	}
 	if (tpk_require_root())
 		return TPK_EXIT_FAIL;
 	tpk_libbpf_setup(env.verbose);
@@ -523,6 +583,8 @@ int main(int argc, char **argv)
 	}
 	if (env.nf_backend != TPK_NF_NONE)
 		report_backend(backend);
+	if (nf.hooks.unwatched)
+		report_unwatched(nf.hooks.unwatched);
 	if (env.drops && !nf.free_reason)
 		tpk_err("--drops: this kernel's skb:kfree_skb gives no drop reason (5.17+): "
 			"drops show as drop.~UNK~");
@@ -541,6 +603,7 @@ int main(int argc, char **argv)
 
 	run.fmt.timestamp = env.timestamp;
 	run.fmt.reason_name = reason_name;
+	run.fmt.table_of = nfhook_table_of;
 	run.nf = &nf;
 	if (!env.json) {
 		tpk_fmt_header(run.line, sizeof(run.line), &run.fmt);
@@ -549,7 +612,7 @@ int main(int argc, char **argv)
 	}
 
 	if (!env.all) {
-		err = tpk_ping_spawn(&ping, env.target, env.wait);
+		err = tpk_ping_spawn(&ping, &popts);
 		if (err) {
 			tpk_err_errno(err, "cannot start ping");
 			goto cleanup;

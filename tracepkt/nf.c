@@ -242,7 +242,6 @@ int tpk_nf_autoload(struct tracepkt_bpf *skel, const struct tpk_nf *nf, enum tpk
 	bool fx = b == TPK_NF_FEXIT, kp = b == TPK_NF_KPROBE, nh = b == TPK_NF_NFHOOK;
 	const struct tpk_nf_fn *ipt = &nf->ipt, *ip6t = &nf->ip6t, *nft = &nf->nft;
 	bool free = nh || drops;
-	char name[32];
 
 	if (fx && !ipt->btf && !ip6t->btf && !nft->btf)
 		return nf->nobtf ? -EMEDIUMTYPE : -ENODATA;
@@ -266,10 +265,8 @@ int tpk_nf_autoload(struct tracepkt_bpf *skel, const struct tpk_nf *nf, enum tpk
 	autoload(skel, "krp_ip6t_old", kp && ip6t->usable && !ip6t->new_abi);
 	autoload(skel, "kp_nft", kp && nft->usable);
 	autoload(skel, "krp_nft", kp && nft->usable);
-	for (int k = 0; k < TPK_NF_MAXPOS; k++) {
-		snprintf(name, sizeof(name), "nf_pos%d", k);
-		autoload(skel, name, nh);
-	}
+	autoload(skel, "nf_first", nh);
+	autoload(skel, "nf_next", nh);
 	/* nfhook learns DROP verdicts from the reason of the free; --drops
 	 * shows drops without one where the kernel gives none (before 5.17). */
 	if (nh && !nf->nf_links)

@@ -23,8 +23,6 @@
 #include "util.h"
 #include "tracepkt.skel.h"
 
-#define MAX_ENTRIES	256
-#define MAX_TABLES	1024
 
 /* --- the tables of one namespace ---------------------------------------------
  * nftables base chains come from an nf_tables netlink dump (iptables-nft's
@@ -104,21 +102,29 @@ static int parse_chain(const struct nlmsghdr *nh, struct tpk_nf_hook_entry *e)
 	return 0;
 }
 
-struct chains {
-	struct tpk_nf_hook_entry *out;
-	int n, max;
-};
-
-static int on_chain(const struct nlmsghdr *nh, void *ctx)
+static int entries_push(struct tpk_nf_entries *l, const struct tpk_nf_hook_entry *e)
 {
-	struct chains *c = ctx;
+	if (l->n == l->cap) {
+		int cap = l->cap ? 2 * l->cap : 64;
+		struct tpk_nf_hook_entry *v = realloc(l->v, cap * sizeof(*v));
 
-	if (c->n < c->max && !parse_chain(nh, &c->out[c->n]))
-		c->n++;
+		if (!v)
+			return -ENOMEM;
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->n++] = *e;
 	return 0;
 }
 
-int tpk_nft_base_chains(struct tpk_nf_hook_entry *out, int max)
+static int on_chain(const struct nlmsghdr *nh, void *ctx)
+{
+	struct tpk_nf_hook_entry e;
+
+	return parse_chain(nh, &e) ? 0 : entries_push(ctx, &e);
+}
+
+int tpk_nft_base_chains(struct tpk_nf_entries *l)
 {
 	struct {
 		struct nlmsghdr nh;
@@ -132,13 +138,12 @@ int tpk_nft_base_chains(struct tpk_nf_hook_entry *out, int max)
 		},
 		.nf = { .nfgen_family = NFPROTO_UNSPEC, .version = NFNETLINK_V0 },
 	};
-	struct chains c = { .out = out, .max = max };
-	int err = tpk_nl_dump(NETLINK_NETFILTER, &req, sizeof(req), on_chain, &c);
+	int err = tpk_nl_dump(NETLINK_NETFILTER, &req, sizeof(req), on_chain, l);
 
 	/* No nf_tables in this kernel: no chains. */
 	if (err == -EPROTONOSUPPORT || err == -ENOENT || err == -EOPNOTSUPP)
 		err = 0;
-	return err ? err : c.n;
+	return err;
 }
 
 /* The hooks and priorities legacy xtables tables register. */
@@ -154,72 +159,101 @@ static const struct {
 	{ "security",	{ 1, 50, 50, 50, 1 } },
 };
 
-int tpk_xt_tables(int pf, struct tpk_nf_hook_entry *out, int max)
+int tpk_xt_tables(int pf, struct tpk_nf_entries *l)
 {
 	const char *path = pf == NFPROTO_IPV6 ? "/proc/net/ip6_tables_names"
 					      : "/proc/net/ip_tables_names";
+	struct tpk_nf_hook_entry e;
 	char name[64];
-	int n = 0;
+	int err = 0;
 	FILE *f = fopen(path, "re");
 
 	if (!f)
 		return 0;	/* no ip_tables: no legacy tables */
-	while (fscanf(f, "%63s", name) == 1) {
+	while (!err && fscanf(f, "%63s", name) == 1) {
 		for (size_t t = 0; t < ARRAY_SIZE(xt_tables); t++) {
 			if (strcmp(name, xt_tables[t].name))
 				continue;
-			for (int hook = 0; hook < NF_INET_NUMHOOKS && n < max; hook++) {
+			for (int hook = 0; !err && hook < NF_INET_NUMHOOKS; hook++) {
 				if (xt_tables[t].prio[hook] == 1)
 					continue;
-				memset(&out[n], 0, sizeof(out[n]));
-				out[n].family = pf;
-				out[n].hook = hook;
-				out[n].prio = xt_tables[t].prio[hook];
-				out[n].nat = !strcmp(name, "nat");
-				snprintf(out[n].table, sizeof(out[n].table), "%s", xt_tables[t].name);
-				n++;
+				memset(&e, 0, sizeof(e));
+				e.family = pf;
+				e.hook = hook;
+				e.prio = xt_tables[t].prio[hook];
+				e.nat = !strcmp(name, "nat");
+				snprintf(e.table, sizeof(e.table), "%s", xt_tables[t].name);
+				err = entries_push(l, &e);
 			}
 		}
 	}
 	fclose(f);
-	return n;
+	return err;
 }
 
 static int by_prio(const void *a, const void *b)
 {
 	const struct tpk_nf_hook_entry *x = a, *y = b;
 
-	return (x->prio > y->prio) - (x->prio < y->prio);
+	/* Names break ties: candidates are listed the same way every run. */
+	if (x->prio != y->prio)
+		return (x->prio > y->prio) - (x->prio < y->prio);
+	return strcmp(x->table, y->table);
+}
+
+/* Add name to a '|'-separated list unless it is there already. */
+static void name_add(char *list, size_t len, const char *name)
+{
+	size_t nl = strlen(name), at = 0;
+
+	while (list[at]) {
+		size_t end = strcspn(list + at, "|");
+
+		if (end == nl && !strncmp(list + at, name, nl))
+			return;
+		at += end + (list[at + end] == '|');
+	}
+	at = strlen(list);
+	snprintf(list + at, len - at, "%s%s", at ? "|" : "", name);
 }
 
 int tpk_nf_tables_at(const struct tpk_nf_hook_entry *all, int n, int pf, int hook,
-		     struct tpk_nf_table *out, int max)
+		     struct tpk_nf_table **out)
 {
-	struct tpk_nf_hook_entry here[64];
+	struct tpk_nf_hook_entry *here = calloc(n ? n : 1, sizeof(*here));
+	struct tpk_nf_table *t = calloc(n ? n : 1, sizeof(*t));
 	int m = 0, k = 0;
 
-	for (int i = 0; i < n && m < (int)ARRAY_SIZE(here); i++)
+	*out = NULL;
+	if (!here || !t) {
+		free(here);
+		free(t);
+		return -ENOMEM;
+	}
+	for (int i = 0; i < n; i++)
 		if (all[i].hook == hook && (all[i].family == pf || all[i].family == NFPROTO_INET))
 			here[m++] = all[i];
 	qsort(here, m, sizeof(here[0]), by_prio);
 	for (int i = 0; i < m; i++) {
 		/* Tables one apart or at one priority cannot be told apart by
-		 * probes between them: show them as one. */
-		if (k > 0 && here[i].prio - out[k - 1].prio < 2) {
-			out[k - 1].nat = out[k - 1].nat && here[i].nat;
-			continue;
+		 * probes between them: they share a position, and its line
+		 * names them all. */
+		if (k == 0 || here[i].prio - t[k - 1].prio >= 2) {
+			t[k].prio = here[i].prio;
+			t[k].nat = here[i].nat;
+			t[k].pf = pf;
+			t[k].hook = hook;
+			k++;
+		} else {
+			t[k - 1].nat = t[k - 1].nat && here[i].nat;
 		}
-		if (k == max)
-			break;
-		memset(&out[k], 0, sizeof(out[k]));
-		out[k].prio = here[i].prio;
-		out[k].nat = here[i].nat;
-		out[k].pf = pf;
-		out[k].hook = hook;
-		memcpy(out[k].table, here[i].table, sizeof(out[k].table));
-		memcpy(out[k].chain, here[i].chain, sizeof(out[k].chain));
-		k++;
+		t[k - 1].ncand++;
+		name_add(t[k - 1].table, sizeof(t[k - 1].table), here[i].table);
+		if (here[i].chain[0])
+			name_add(t[k - 1].chain, sizeof(t[k - 1].chain), here[i].chain);
 	}
+	free(here);
+	*out = t;
 	return k;
 }
 
@@ -283,10 +317,7 @@ static int ns_list(struct ns_ref **list, int *n)
 
 static struct bpf_program *pos_prog(struct tracepkt_bpf *skel, int pos)
 {
-	char name[32];
-
-	snprintf(name, sizeof(name), "nf_pos%d", pos);
-	return bpf_object__find_program_by_name(skel->obj, name);
+	return pos ? skel->progs.nf_next : skel->progs.nf_first;
 }
 
 static int add_link(struct tpk_nfhook *nh, struct bpf_link *link)
@@ -327,18 +358,71 @@ static struct bpf_link *attach_between(struct tracepkt_bpf *skel, int pf, int ho
 	return link;
 }
 
-/* Probes around the tables of one hook in the current namespace. */
-static int attach_hook(struct tracepkt_bpf *skel, struct tpk_nfhook *nh, uint64_t netns,
-		       const struct tpk_nf_hook_entry *all, int n, int pf, int hook)
+static const char *pf_name(int pf)
 {
-	struct tpk_nf_table tables[TPK_NF_MAXPOS - 1];
+	return pf == NFPROTO_IPV6 ? "ip6" : "ip";
+}
+
+/* Tables from position k on are not watched: say which, once, at start. */
+static void note_unwatched(struct tpk_nfhook *nh, uint64_t netns, const struct tpk_nf_table *t,
+			   int k, int n)
+{
+	static const char *const hooks[] = { "PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING" };
+	char *line = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&line, &len);
+
+	if (!f)
+		return;
+	fprintf(f, "%snetns %llu %s %s: %s, not watched:", nh->unwatched ? nh->unwatched : "",
+		(unsigned long long)netns, pf_name(t[0].pf), hooks[t[0].hook % 5],
+		"the hook is full (the kernel takes 1024 entries)");
+	for (int i = k; i < n; i++)
+		fprintf(f, " %s", t[i].table);
+	fprintf(f, "\n");
+	fclose(f);
+	free(nh->unwatched);
+	nh->unwatched = line;
+}
+
+static int keep_tables(struct tpk_nfhook *nh, uint64_t netns, struct tpk_nf_table *t, int n,
+		       struct tpk_nf_layout *layout)
+{
+	struct tpk_nf_table *grown = realloc(nh->tables, (nh->ntables + n) * sizeof(*grown));
+
+	if (!grown)
+		return -ENOMEM;
+	nh->tables = grown;
+	for (int k = 0; k < n; k++) {
+		t[k].netns = netns;
+		t[k].pos = k;
+		nh->tables[nh->ntables++] = t[k];
+		if (t[k].nat)
+			layout->nat_mask[k / 64] |= 1ULL << (k % 64);
+	}
+	layout->ntables = n;
+	return 0;
+}
+
+/* Probes around the tables of one hook in the current namespace. A probe
+ * the kernel refuses (a hook holds 1024 entries) ends the watch there: the
+ * table before it could not be told from those after. */
+static int attach_hook(struct tracepkt_bpf *skel, struct tpk_nfhook *nh, uint64_t netns,
+		       const struct tpk_nf_entries *all, int pf, int hook)
+{
 	struct tpk_nf_layout_key key = { .netns = netns, .pf = pf, .hook = hook };
 	struct tpk_nf_layout layout = { 0 };
-	int t, err;
+	struct tpk_nf_table *tables;
+	int t, watched, err = 0;
 
-	t = tpk_nf_tables_at(all, n, pf, hook, tables, TPK_NF_MAXPOS - 1);
-	if (!t)
-		return 0;
+	t = tpk_nf_tables_at(all->v, all->n, pf, hook, &tables);
+	if (t <= 0) {
+		free(tables);
+		return t;
+	}
+	if (t > TPK_NF_MAXPOS - 1)
+		t = TPK_NF_MAXPOS - 1;	/* cannot happen: the hook is full first */
+	watched = t;
 	for (int k = 0; k <= t; k++) {
 		struct bpf_link *link = attach_between(skel, pf, hook, k, k ? tables[k - 1].prio : INT_MIN,
 						       k < t ? tables[k].prio : INT_MAX, k < t);
@@ -348,46 +432,41 @@ static int attach_hook(struct tracepkt_bpf *skel, struct tpk_nfhook *nh, uint64_
 			if (tpk_verbose)
 				tpk_err_errno(err, "nfhook: netns %llu pf %d hook %d position %d",
 					      (unsigned long long)netns, pf, hook, k);
-			return err;
+			if (err != -E2BIG)
+				goto out;
+			watched = k ? k - 1 : 0;
+			note_unwatched(nh, netns, tables, watched, t);
+			err = 0;
+			break;
 		}
 		err = add_link(nh, link);
 		if (err)
-			return err;
+			goto out;
 	}
-	for (int k = 0; k < t; k++) {
-		struct tpk_nf_table *grown;
-
-		if (nh->ntables >= MAX_TABLES)
-			break;
-		grown = realloc(nh->tables, (nh->ntables + 1) * sizeof(*grown));
-		if (!grown)
-			return -ENOMEM;
-		nh->tables = grown;
-		tables[k].netns = netns;
-		tables[k].pos = k;
-		nh->tables[nh->ntables++] = tables[k];
-		layout.nat_mask |= tables[k].nat << k;
-	}
-	layout.ntables = t;
-	return bpf_map__update_elem(skel->maps.nf_layout, &key, sizeof(key), &layout, sizeof(layout),
-				    BPF_ANY);
+	if (watched)
+		err = keep_tables(nh, netns, tables, watched, &layout);
+	if (!err && watched)
+		err = bpf_map__update_elem(skel->maps.nf_layout, &key, sizeof(key), &layout,
+					   sizeof(layout), BPF_ANY);
+out:
+	free(tables);
+	return err;
 }
 
 /* Every table of the current namespace. */
 static int attach_netns(struct tracepkt_bpf *skel, struct tpk_nfhook *nh, uint64_t netns)
 {
 	static const int pfs[] = { NFPROTO_IPV4, NFPROTO_IPV6 };
-	struct tpk_nf_hook_entry all[MAX_ENTRIES];
-	int n, err = 0;
+	struct tpk_nf_entries all = { 0 };
+	int err;
 
-	n = tpk_nft_base_chains(all, MAX_ENTRIES);
-	if (n < 0)
-		return n;
-	for (size_t p = 0; p < ARRAY_SIZE(pfs); p++)
-		n += tpk_xt_tables(pfs[p], all + n, MAX_ENTRIES - n);
+	err = tpk_nft_base_chains(&all);
+	for (size_t p = 0; !err && p < ARRAY_SIZE(pfs); p++)
+		err = tpk_xt_tables(pfs[p], &all);
 	for (size_t p = 0; !err && p < ARRAY_SIZE(pfs); p++)
 		for (int hook = 0; !err && hook < NF_INET_NUMHOOKS; hook++)
-			err = attach_hook(skel, nh, netns, all, n, pfs[p], hook);
+			err = attach_hook(skel, nh, netns, &all, pfs[p], hook);
+	free(all.v);
 	return err;
 }
 
@@ -430,20 +509,19 @@ void tpk_nfhook_detach(struct tpk_nfhook *nh)
 		bpf_link__destroy(nh->links[i]);
 	free(nh->links);
 	free(nh->tables);
+	free(nh->unwatched);
 	memset(nh, 0, sizeof(*nh));
 }
 
-void tpk_nfhook_name(const struct tpk_nfhook *nh, struct tpk_event *e)
+const struct tpk_nf_table *tpk_nfhook_table(const struct tpk_nfhook *nh,
+					    const struct tpk_event *e)
 {
 	for (int i = 0; i < nh->ntables; i++) {
 		const struct tpk_nf_table *t = &nh->tables[i];
 
 		if (t->netns == e->hook_netns && t->pf == e->nf_pf && t->hook == e->hook &&
-		    t->pos == e->nf_pos) {
-			memcpy(e->table, t->table, sizeof(e->table));
-			memcpy(e->chain, t->chain, sizeof(e->chain));
-			return;
-		}
+		    t->pos == e->nf_pos)
+			return t;
 	}
-	snprintf(e->table, sizeof(e->table), "?");
+	return NULL;
 }

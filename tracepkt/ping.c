@@ -8,6 +8,9 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include "ping.h"
 #include "util.h"
@@ -16,8 +19,43 @@
 #define SYS_pidfd_open 434
 #endif
 
-int tpk_ping_spawn(struct tpk_ping *p, const char *target, const char *wait)
+int tpk_ping_resolve(const struct tpk_ping_opts *o)
 {
+	struct addrinfo hints = { .ai_family = o->family, .ai_socktype = SOCK_RAW,
+				  .ai_protocol = o->family == AF_INET6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP };
+	struct addrinfo *res = NULL;
+	int err = getaddrinfo(o->target, NULL, &hints, &res);
+
+	if (res)
+		freeaddrinfo(res);
+	return err;
+}
+
+/* ping's command line, in argv (room for 11). */
+static void ping_argv(const struct tpk_ping_opts *o, const char **argv)
+{
+	int n = 0;
+
+	argv[n++] = "ping";
+	if (o->family)
+		argv[n++] = o->family == AF_INET6 ? "-6" : "-4";
+	argv[n++] = "-c1";
+	if (o->wait) {
+		argv[n++] = "-W";
+		argv[n++] = o->wait;
+	}
+	if (o->size) {
+		argv[n++] = "-s";
+		argv[n++] = o->size;
+	}
+	argv[n++] = "--";
+	argv[n++] = o->target;
+	argv[n] = NULL;
+}
+
+int tpk_ping_spawn(struct tpk_ping *p, const struct tpk_ping_opts *o)
+{
+	const char *argv[12];
 	int pipefd[2];
 
 	p->pid = -1;
@@ -46,11 +84,8 @@ int tpk_ping_spawn(struct tpk_ping *p, const char *target, const char *wait)
 		if (null >= 0)
 			dup2(null, STDOUT_FILENO);
 		signal(SIGPIPE, SIG_DFL);
-		if (wait) {
-			execlp("ping", "ping", "-c1", "-W", wait, "--", target, (char *)NULL);
-		} else {
-			execlp("ping", "ping", "-c1", "--", target, (char *)NULL);
-		}
+		ping_argv(o, argv);
+		execvp("ping", (char *const *)argv);
 		fprintf(stderr, "%s: cannot run ping: %s\n", tpk_progname, strerror(errno));
 		_exit(127);
 	}

@@ -12,11 +12,22 @@ struct tpk_ping {
 	int status;	/* exit status once reaped, -1 before */
 };
 
-/* Fork `ping -c1 [-W wait] TARGET` held before exec, so the tracer can learn
- * its pid and arm the kernel side before a packet leaves. ping's stdout is
- * discarded (the Python tool's README shows only the trace); its errors
- * stay on stderr. */
-int tpk_ping_spawn(struct tpk_ping *p, const char *target, const char *wait);
+/* How to ping. */
+struct tpk_ping_opts {
+	const char *target;	/* as the user gave it: a name, ADDR%ZONE */
+	const char *wait;	/* ping -W, NULL: ping's default */
+	const char *size;	/* ping -s, NULL: ping's default */
+	int family;		/* ping -4 / -6, 0: as ping chooses */
+};
+
+/* Fork `ping -c1 [-4|-6] [-W wait] [-s size] TARGET` held before exec, so
+ * the tracer can learn its pid and arm the kernel side before a packet
+ * leaves. ping's stdout is discarded (the Python tool's README shows only
+ * the trace); its errors stay on stderr. */
+int tpk_ping_spawn(struct tpk_ping *p, const struct tpk_ping_opts *o);
+/* Can ping's TARGET be resolved as ping would (getaddrinfo, -4/-6)? 0, or
+ * an EAI_* code. */
+int tpk_ping_resolve(const struct tpk_ping_opts *o);
 /* Let ping exec. */
 int tpk_ping_release(struct tpk_ping *p);
 /* Non-blocking reap: 1 when ping has exited (status in p->status). */

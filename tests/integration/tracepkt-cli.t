@@ -19,8 +19,18 @@ bad_input() {
 }
 trap 'rm -f /tmp/tpk-err.$$' EXIT
 
-bad_input "bad address" "tracepkt: invalid target '198.18.0' (an IPv4 or IPv6 address)" 198.18.0
-bad_input "host name" "tracepkt: invalid target 'localhost' (an IPv4 or IPv6 address)" localhost
+bad_input "bad address" "tracepkt: invalid target '198.18.0' (an address, a host name, or ADDR%IFNAME)" 198.18.0
+bad_input "address with a dot too many" \
+	"tracepkt: invalid target '198.18.0.1.' (an address, a host name, or ADDR%IFNAME)" 198.18.0.1.
+# Names glibc refuses before asking any resolver: no query leaves.
+bad_input "unresolvable name" "tracepkt: cannot resolve 'no..such.host': Name or service not known" no..such.host
+bad_input "unknown zone" "tracepkt: cannot resolve 'fe80::1%tpk-no-such-if': Name or service not known" \
+	'fe80::1%tpk-no-such-if'
+bad_input "IPv6 address with -4" "tracepkt: cannot resolve '::1' as IPv4: Address family for hostname not supported" -4 ::1
+bad_input "IPv4 address with -6" "tracepkt: cannot resolve '127.0.0.1' as IPv6: Address family for hostname not supported" -6 127.0.0.1
+bad_input "-4 and -6" "tracepkt: -4 and -6 exclude each other" -4 -6 localhost
+bad_input "size too large" "tracepkt: invalid size '65508' (0-65507)" -s 65508 127.0.0.1
+bad_input "-s with --all" "tracepkt: -4, -6, --size and --wait go with a TARGET" --all -s 100
 bad_input "unknown option" "$TRACEPKT: unrecognized option '--bogus'" --bogus
 bad_input "too many arguments" "tracepkt: too many arguments: '198.18.0.2'" 198.18.0.1 198.18.0.2
 bad_input "count not a number" "tracepkt: invalid count 'ten' (a number from 1)" --count ten
