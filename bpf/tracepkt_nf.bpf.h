@@ -407,10 +407,20 @@ static __always_inline bool raw_delivered(struct sk_buff *skb, const struct pkt 
 	return BPF_CORE_READ_BITFIELD_PROBED(skb, cloned);
 }
 
+/* The device of the skb's route (skb_dst()->dev), NULL without one. */
+static __always_inline struct net_device *route_dev(struct sk_buff *skb)
+{
+	unsigned long refdst = BPF_CORE_READ(skb, _skb_refdst) & ~1UL;	/* SKB_DST_NOREF */
+	struct dst_entry *dst = (struct dst_entry *)refdst;
+
+	return dst ? BPF_CORE_READ(dst, dev) : NULL;
+}
+
 static __always_inline int on_free(struct sk_buff *skb, __u32 reason)
 {
 	__u64 skbkey = (__u64)skb;
 	struct nf_pending *pending = bpf_map_lookup_elem(&nf_pending, &skbkey);
+	struct net_device *dev;
 	struct tpk_event *e;
 	struct pkt p = {};
 
@@ -433,7 +443,16 @@ static __always_inline int on_free(struct sk_buff *skb, __u32 reason)
 		return 0;
 	if (parse_skb(skb, &p) || !packet_wanted(&p) || raw_delivered(skb, &p, reason))
 		return 0;
-	e = event_fill(skb, BPF_CORE_READ(skb, dev), TPK_EV_DROP, &p, false);
+	dev = BPF_CORE_READ(skb, dev);
+	if (filter_netns || filter_ifname[0]) {
+		struct tpk_event where = {};
+
+		/* Dropped on its way out, before it had a device (OUTPUT): by
+		 * the device its route leads to. */
+		if (!locate(dev ? dev : route_dev(skb), &where))
+			return 0;
+	}
+	e = event_fill(skb, dev, TPK_EV_DROP, &p, true);
 	if (!e)
 		return 0;
 	e->drop_reason = reason;

@@ -54,6 +54,7 @@ static struct env {
 	bool raw_tp;
 	bool drops;
 	bool probe;
+	bool trace_opt;		/* an option that only tracing reads */
 } env = {
 	.proto = TPK_PROTO_ECHO,
 	.ringbuf_size = 1 << 18,
@@ -162,6 +163,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	const char *bad;
 	int err;
 
+	if (key != OPT_JSON && key != 'v' && key != OPT_PROBE && key > 0 && key < 0x1000000)
+		env.trace_opt = true;
 	switch (key) {
 	case 'a':
 		env.all = true;
@@ -270,6 +273,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case ARGP_KEY_END:
 		if (env.probe && (env.all || env.target))
 			argp_failure(state, TPK_EXIT_USAGE, 0, "--probe traces nothing: give no TARGET or --all");
+		if (env.probe && env.trace_opt)
+			argp_failure(state, TPK_EXIT_USAGE, 0,
+				     "--probe traces nothing: it takes only --json and -v");
 		if (env.all && env.target)
 			argp_failure(state, TPK_EXIT_USAGE, 0,
 				     "--all traces every packet: give no TARGET (use --host)");

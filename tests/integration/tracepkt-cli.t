@@ -30,6 +30,8 @@ bad_input "IPv6 address with -4" "tracepkt: cannot resolve '::1' as IPv4: Addres
 bad_input "IPv4 address with -6" "tracepkt: cannot resolve '127.0.0.1' as IPv6: Address family for hostname not supported" -6 127.0.0.1
 bad_input "-4 and -6" "tracepkt: -4 and -6 exclude each other" -4 -6 localhost
 bad_input "size too large" "tracepkt: invalid size '65508' (0-65507)" -s 65508 127.0.0.1
+bad_input "--probe with a tracing option" "tracepkt: --probe traces nothing: it takes only --json and -v" --probe --count 3
+bad_input "--probe with -T" "tracepkt: --probe traces nothing: it takes only --json and -v" --probe -T
 bad_input "-s with --all" "tracepkt: -4, -6, --size and --wait go with a TARGET" --all -s 100
 bad_input "unknown option" "$TRACEPKT: unrecognized option '--bogus'" --bogus
 bad_input "too many arguments" "tracepkt: too many arguments: '198.18.0.2'" 198.18.0.1 198.18.0.2
