@@ -16,6 +16,9 @@
 #define NFCT_INFOMASK_	7
 
 const volatile bool want_drops;		/* --drops */
+/* icmpv6_rcv's text, where it frees every message it handled as dropped
+ * (before 6.2); 0 elsewhere. */
+const volatile __u64 icmp6_rcv_lo, icmp6_rcv_hi;
 
 /* ip_tables and nf_tables are modules on most distributions, so their
  * types may be missing from the vmlinux.h we build with: local flavours,
@@ -416,7 +419,21 @@ static __always_inline struct net_device *route_dev(struct sk_buff *skb)
 	return dst ? BPF_CORE_READ(dst, dev) : NULL;
 }
 
-static __always_inline int on_free(struct sk_buff *skb, __u32 reason)
+/* There, an echo request it answered ends in kfree_skb like any drop:
+ * NOT_SPECIFIED, or no reason before 5.17. Real drops there have reasons. */
+static __always_inline bool icmp6_handled(const struct pkt *p, __u32 reason, __u64 location)
+{
+	if (!icmp6_rcv_lo || p->ipver != 6 || p->l4proto != IPPROTO_ICMPV6_)
+		return false;
+	if (location < icmp6_rcv_lo || location >= icmp6_rcv_hi)
+		return false;
+	if (reason == TPK_DROP_REASON_NONE)
+		return true;
+	return bpf_core_type_exists(enum skb_drop_reason) &&
+	       reason == bpf_core_enum_value(enum skb_drop_reason, SKB_DROP_REASON_NOT_SPECIFIED);
+}
+
+static __always_inline int on_free(struct sk_buff *skb, __u32 reason, __u64 location)
 {
 	__u64 skbkey = (__u64)skb;
 	struct nf_pending *pending = bpf_map_lookup_elem(&nf_pending, &skbkey);
@@ -441,7 +458,8 @@ static __always_inline int on_free(struct sk_buff *skb, __u32 reason)
 	}
 	if (!want_drops || !reason_is_drop(reason))
 		return 0;
-	if (parse_skb(skb, &p) || !packet_wanted(&p) || raw_delivered(skb, &p, reason))
+	if (parse_skb(skb, &p) || !packet_wanted(&p) || raw_delivered(skb, &p, reason) ||
+	    icmp6_handled(&p, reason, location))
 		return 0;
 	dev = BPF_CORE_READ(skb, dev);
 	if (filter_netns || filter_ifname[0]) {
@@ -463,17 +481,17 @@ static __always_inline int on_free(struct sk_buff *skb, __u32 reason)
 SEC("tp_btf/kfree_skb")
 int BPF_PROG(btf_kfree_skb, struct sk_buff *skb, void *location, enum skb_drop_reason reason)
 {
-	return on_free(skb, reason);
+	return on_free(skb, reason, (__u64)location);
 }
 
 SEC("tp_btf/kfree_skb")
-int BPF_PROG(btf_kfree_skb_noreason, struct sk_buff *skb)
+int BPF_PROG(btf_kfree_skb_noreason, struct sk_buff *skb, void *location)
 {
-	return on_free(skb, TPK_DROP_REASON_NONE);
+	return on_free(skb, TPK_DROP_REASON_NONE, (__u64)location);
 }
 
 SEC("raw_tp/kfree_skb")
 int BPF_PROG(raw_kfree_skb, struct sk_buff *skb, void *location, int reason)
 {
-	return on_free(skb, reason);
+	return on_free(skb, reason, (__u64)location);
 }

@@ -199,6 +199,37 @@ bool tpk_kprobes_usable(void)
 	       !access("/sys/kernel/debug/tracing/kprobe_events", F_OK);
 }
 
+int tpk_ksym_range(const char *name, uint64_t *start, uint64_t *end)
+{
+	char line[512], sym[256];
+	unsigned long long addr;
+	bool found = false;
+	int err = -ENOENT;
+	FILE *f = fopen("/proc/kallsyms", "re");
+
+	if (!f)
+		return -errno;
+	/* The kernel's own text is listed in address order: the function
+	 * ends where the next symbol starts. */
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%llx %*s %255s", &addr, sym) != 2)
+			continue;
+		if (found) {
+			if (addr > *start) {
+				*end = addr;
+				err = 0;
+			}
+			break;
+		}
+		if (!strcmp(sym, name) && addr) {
+			*start = addr;
+			found = true;
+		}
+	}
+	fclose(f);
+	return err;
+}
+
 bool tpk_ksym_exists(const char *name)
 {
 	char line[512], *sym, *save;

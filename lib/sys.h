@@ -39,5 +39,8 @@ bool tpk_kprobes_usable(void);
 /* Whether the kernel or a loaded module has symbol NAME (/proc/kallsyms):
  * kprobes can attach where no BTF describes the function. */
 bool tpk_ksym_exists(const char *name);
+/* Where kernel function NAME's text starts and ends (/proc/kallsyms, which
+ * needs root for addresses): 0, or -errno. */
+int tpk_ksym_range(const char *name, uint64_t *start, uint64_t *end);
 
 #endif

@@ -223,6 +223,11 @@ int tpk_nf_probe(struct tpk_nf *nf, const struct btf *vmlinux)
 		nf->free_reason = t && btf_is_func_proto(t) && btf_vlen(t) >= 4;
 	}
 	read_reasons(nf, vmlinux);
+	/* Until icmpv6_echo_reply returned a drop reason (6.2), icmpv6_rcv
+	 * ended with kfree_skb for every message, answered or not. */
+	id = btf__find_by_name_kind(vmlinux, "icmpv6_echo_reply", BTF_KIND_FUNC);
+	t = id > 0 ? btf__type_by_id(vmlinux, btf__type_by_id(vmlinux, id)->type) : NULL;
+	nf->icmp6_frees_all = t && btf_is_func_proto(t) && t->type == 0;
 	/* The context of SEC("netfilter") programs came with netfilter links. */
 	nf->nf_links = btf__find_by_name_kind(vmlinux, "bpf_nf_ctx", BTF_KIND_STRUCT) > 0;
 	return 0;
@@ -277,6 +282,14 @@ int tpk_nf_autoload(struct tracepkt_bpf *skel, const struct tpk_nf *nf, enum tpk
 	autoload(skel, "btf_kfree_skb_noreason", free && nf->free_btf && !nf->free_reason);
 	autoload(skel, "raw_kfree_skb", free && !nf->free_btf);
 	skel->rodata->want_drops = drops;
+	if (drops && nf->icmp6_frees_all) {
+		uint64_t lo = 0, hi = 0;
+
+		if (!tpk_ksym_range("icmpv6_rcv", &lo, &hi)) {
+			skel->rodata->icmp6_rcv_lo = lo;
+			skel->rodata->icmp6_rcv_hi = hi;
+		}
+	}
 	return 0;
 }
 

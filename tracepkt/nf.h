@@ -27,6 +27,7 @@ struct tpk_nf {
 	bool nobtf;			/* one is there without BTF (before 5.11) */
 	char unread[128];		/* ... and kprobes cannot read it: modules */
 	bool nf_links;			/* SEC("netfilter") programs: 6.4+ */
+	bool icmp6_frees_all;		/* icmpv6_rcv frees what it handled as a drop */
 	char why[512];			/* why better backends did not run */
 	struct tpk_nfhook hooks;
 	/* enum skb_drop_reason of the running kernel, names without prefix */

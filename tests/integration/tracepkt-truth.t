@@ -188,7 +188,7 @@ no_drop() {
 	prime "${pre[@]}" "$target"
 	out=$("${pre[@]}" "$TRACEPKT" --drops -W "$WAIT" "$target" 2>/dev/null); rc=$?
 	tap_is "$rc" 0 "--drops $desc: ping succeeds"
-	tap_is "$(grep -c 'drop\.' <<<"$out")" 0 "--drops $desc: no drop line"
+	tap_is "$(grep 'drop\.' <<<"$out")" "" "--drops $desc: no drop line"
 	tap_like "$out" ' reply ' "--drops $desc: the reply traced"
 	[ "${4:-}" = dgram ] && "${pre[@]}" sysctl -qw net.ipv4.ping_group_range="1 0"
 	return 0
