@@ -72,12 +72,13 @@ _tpk_tracepkt() {
 		*) _tpk_reply -W "help $points" ;;
 		esac
 		return ;;
-	-c | --count | -H | --host | -P | --port | --ringbuf-size | -W | --wait) return ;;
+	-c | --count | -H | --host | -P | --port | --ringbuf-size | -W | --wait | -s | --size) return ;;
 	esac
 	case $_tpk_cur in
 	-*) _tpk_reply -W "-a --all -c --count -p --proto -H --host -P --port -n --netns
 		-i --ifname --points --nf-backend --drops --json --raw-tracepoints --probe
-		-T --timestamp --ringbuf-size -W --wait -v --verbose --help --usage -V --version" ;;
+		-T --timestamp --ringbuf-size -W --wait -s --size -4 --ipv4 -6 --ipv6 -v --verbose
+		--help --usage -V --version" ;;
 	esac
 }
 
