@@ -19,7 +19,16 @@ int tpk_addr_parse(const char *s, struct tpk_addr *out)
 		return 0;
 	}
 	if (inet_pton(AF_INET6, s, out->bytes) == 1) {
+		static const uint8_t v4mapped[12] = { [10] = 0xff, [11] = 0xff };
+
 		out->family = AF_INET6;
+		/* ::ffff:a.b.c.d is how IPv6 sockets name an IPv4 peer; on the
+		 * wire, and in every rule, that is IPv4 a.b.c.d. */
+		if (!memcmp(out->bytes, v4mapped, sizeof(v4mapped))) {
+			memmove(out->bytes, out->bytes + 12, 4);
+			memset(out->bytes + 4, 0, 12);
+			out->family = AF_INET;
+		}
 		return 0;
 	}
 	return -EINVAL;
@@ -44,8 +53,14 @@ int tpk_prefix_parse(const char *s, bool allow_host_bits, struct tpk_prefix *out
 		return -EINVAL;
 	max = out->addr.family == AF_INET ? 32 : 128;
 	len = max;
-	if (slash && tpk_parse_u64(slash + 1, 0, max, &len))
+	if (out->addr.family == AF_INET && strchr(buf, ':') && slash) {
+		/* ::ffff:a.b.c.d/LEN: LEN counts the 96 bits before it. */
+		if (tpk_parse_u64(slash + 1, 96, 128, &len))
+			return -ERANGE;
+		len -= 96;
+	} else if (slash && tpk_parse_u64(slash + 1, 0, max, &len)) {
 		return -ERANGE;
+	}
 	out->len = len;
 	for (i = 0; i < max / 8; i++) {
 		unsigned int bits = len > i * 8 ? len - i * 8 : 0;

@@ -32,15 +32,17 @@ int tpk_netns_resolve(const char *s, uint64_t *inode)
 
 	if (!s || !*s)
 		return -EINVAL;
+	/* A name first: `ip netns add 1234` is a name, though all digits. */
+	if (!strchr(s, '/') && strlen(s) <= NAME_MAX) {
+		snprintf(path, sizeof(path), "/run/netns/%s", s);
+		if (!stat(path, &st)) {
+			*inode = st.st_ino;
+			return 0;
+		}
+	}
 	if (!tpk_parse_u64(s, 1, UINT64_MAX, (uint64_t *)inode))
 		return 0;
-	if (strchr(s, '/') || strlen(s) > NAME_MAX)
-		return -EINVAL;
-	snprintf(path, sizeof(path), "/run/netns/%s", s);
-	if (stat(path, &st))
-		return -ENOENT;
-	*inode = st.st_ino;
-	return 0;
+	return strchr(s, '/') || strlen(s) > NAME_MAX ? -EINVAL : -ENOENT;
 }
 
 int tpk_ifindex(const char *dev)

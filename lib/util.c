@@ -52,6 +52,36 @@ void tpk_libbpf_setup(bool verbose)
 	libbpf_set_print(libbpf_print);
 }
 
+/* stdout must reach its destination before we say we succeeded. A reader
+ * that went away (EPIPE: SIGPIPE is ignored) ends us quietly with the
+ * status SIGPIPE would have given; any other write error (a full disk) is
+ * one line and exit 1. */
+static void close_stdout(void)
+{
+	int err = 0;
+
+	errno = 0;
+	/* err -1: a write failed earlier, and its errno is long gone. */
+	if (fflush(stdout) == EOF || ferror(stdout))
+		err = errno ? errno : -1;
+	if (fclose(stdout) == EOF && !err)
+		err = errno ? errno : -1;
+	if (!err)
+		return;
+	if (err == EPIPE)
+		_exit(128 + SIGPIPE);
+	if (err < 0)
+		tpk_err("cannot write output");
+	else
+		tpk_err_errno(err, "cannot write output");
+	_exit(TPK_EXIT_FAIL);
+}
+
+void tpk_stdout_guard(void)
+{
+	atexit(close_stdout);
+}
+
 static volatile sig_atomic_t *stop_flag;
 
 static void on_signal(int sig)

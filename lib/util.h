@@ -20,6 +20,10 @@ enum {
 
 /* Program name used as the prefix of every error line. */
 extern const char *tpk_progname;
+
+/* At exit, check that stdout was written: a closed pipe exits 141 quietly,
+ * another write error is one line and exit 1. Call first thing in main. */
+void tpk_stdout_guard(void);
 /* -v was given: say more about what failed and why. */
 extern bool tpk_verbose;
 

@@ -133,11 +133,15 @@ int pd_cbpf_dump(const char *expr, const char *ifname, int linktype, int snaplen
 		/* tcpdump -i IF -d: a live handle makes libpcap emit Linux
 		 * ancillary loads for vlan. tcpdump -d compiles with netmask
 		 * 0 here too. */
+		int act;
+
 		p = pcap_create(ifname, ebuf);
-		if (p && pcap_set_snaplen(p, snaplen) == 0 && pcap_activate(p) < 0) {
+		if (p && pcap_set_snaplen(p, snaplen) == 0 && (act = pcap_activate(p)) < 0) {
 			tpk_err("can't open %s: %s", ifname, pcap_geterr(p));
 			pcap_close(p);
-			return TPK_EXIT_USAGE;
+			/* No such device is a bad argument; a refusal (not root) is
+			 * the system saying no. */
+			return act == PCAP_ERROR_NO_SUCH_DEVICE ? TPK_EXIT_USAGE : TPK_EXIT_FAIL;
 		}
 	} else {
 		/* tcpdump -r FILE -d: the file's link type, netmask 0. */

@@ -310,6 +310,7 @@ int main(int argc, char **argv)
 	int err;
 
 	tpk_progname = "progdump";
+	tpk_stdout_guard();
 	argp_err_exit_status = TPK_EXIT_USAGE;
 	err = argp_parse(&argp, argc, argv, 0, NULL, NULL);
 	if (err)

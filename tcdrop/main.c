@@ -357,6 +357,7 @@ int main(int argc, char **argv)
 	};
 
 	tpk_progname = "tcdrop";
+	tpk_stdout_guard();
 	argp_err_exit_status = TPK_EXIT_USAGE;
 	if (argp_parse(&argp, argc, argv, 0, NULL, NULL))
 		return TPK_EXIT_USAGE;

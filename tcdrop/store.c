@@ -121,7 +121,8 @@ int tcdrop_store_list(struct tcdrop_entry **out)
 			n++;
 	}
 	closedir(d);
-	qsort(v, n, sizeof(*v), cmp_entry);
+	if (n > 1)	/* v is NULL when the folder is empty: qsort wants an array */
+		qsort(v, n, sizeof(*v), cmp_entry);
 	*out = v;
 	return n;
 }

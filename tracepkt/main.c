@@ -5,6 +5,7 @@
 #include <argp.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -205,9 +206,13 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			list_points();
 		if (!env.points_set)
 			tpk_points_default(env.points);
-		if (tpk_points_parse(arg, env.points, &bad))
+		err = tpk_points_parse(arg, env.points, &bad);
+		if (err == -ENOENT)
 			argp_failure(state, TPK_EXIT_USAGE, 0,
 				     "unknown tracepoint '%s' (--points help lists them)", bad);
+		else if (err)
+			argp_failure(state, TPK_EXIT_USAGE, 0,
+				     "invalid --points list '%s' (names, +NAME, -NAME, comma separated)", bad);
 		env.points_set = true;
 		break;
 	case OPT_JSON:
@@ -283,6 +288,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			argp_failure(state, TPK_EXIT_USAGE, 0, "--proto, --host and --port go with --all");
 		if (env.all && (env.family || env.size || env.wait))
 			argp_failure(state, TPK_EXIT_USAGE, 0, "-4, -6, --size and --wait go with a TARGET");
+		if (!memchr(env.points, true, sizeof(env.points)))
+			argp_failure(state, TPK_EXIT_USAGE, 0, "--points leaves no device tracepoint");
 		if (env.port && env.proto != IPPROTO_TCP && env.proto != IPPROTO_UDP &&
 		    env.proto != TPK_PROTO_ANY)
 			argp_failure(state, TPK_EXIT_USAGE, 0, "--port needs --proto tcp, udp or any");
@@ -540,6 +547,7 @@ int main(int argc, char **argv)
 	uint64_t lost;
 
 	tpk_progname = "tracepkt";
+	tpk_stdout_guard();
 	argp_err_exit_status = TPK_EXIT_USAGE;
 	tpk_points_default(env.points);
 	err = argp_parse(&argp, argc, argv, 0, NULL, NULL);
@@ -635,19 +643,35 @@ int main(int argc, char **argv)
 		}
 	}
 
+	/* A pipe whose reader has gone reports EPOLLERR on its write end: stop
+	 * then, instead of holding the programs attached for nobody. (A file or
+	 * terminal either cannot be polled or never says so: write errors are
+	 * caught at fflush.) */
+	ev = (struct epoll_event){ .events = 0, .data.u32 = 3 };
+	epoll_ctl(epfd, EPOLL_CTL_ADD, STDOUT_FILENO, &ev);
+
 	exit_code = TPK_EXIT_OK;
 	while (!stop && !run.done) {
-		struct epoll_event evs[2];
+		struct epoll_event evs[3];
 		/* Without a pidfd, poll for ping's exit every 10 ms. */
-		int n = epoll_wait(epfd, evs, 2, env.all || ping.pidfd >= 0 ? -1 : 10);
+		int n = epoll_wait(epfd, evs, 3, env.all || ping.pidfd >= 0 ? -1 : 10);
+		bool reader_gone = false;
 
 		if (n < 0 && errno != EINTR) {
 			tpk_err_errno(errno, "epoll_wait");
 			exit_code = TPK_EXIT_FAIL;
 			break;
 		}
+		for (int i = 0; i < n; i++)
+			reader_gone |= evs[i].data.u32 == 3;
 		ring_buffer__consume(rb);
-		fflush(stdout);
+		if (fflush(stdout) == EOF || ferror(stdout) || reader_gone) {
+			/* The exit handler says why (tpk_stdout_guard). */
+			if (reader_gone && !ferror(stdout))
+				stop = SIGPIPE;
+			exit_code = TPK_EXIT_FAIL;
+			break;
+		}
 		if (!env.all && tpk_ping_reap(&ping, 0)) {
 			/* The reply was delivered before ping could exit. */
 			ring_buffer__consume(rb);
@@ -663,6 +687,8 @@ int main(int argc, char **argv)
 		else if (run.done && ping.status >= 0 && WIFSIGNALED(ping.status))
 			exit_code = TPK_EXIT_OK;
 	}
+	if (stop == SIGPIPE)
+		exit_code = 128 + SIGPIPE;	/* as if SIGPIPE had ended us */
 	fflush(stdout);
 
 cleanup:

@@ -42,7 +42,9 @@ int tpk_points_parse(const char *list, bool enabled[TPK_PT_MAX], const char **ba
 	bool fresh = false;
 	char buf[512], *tok, *save;
 
-	if (strlen(list) >= sizeof(buf) || !*list) {
+	/* An empty name (",,", a comma at either end) is a typo, not "none". */
+	if (strlen(list) >= sizeof(buf) || !*list || *list == ',' || list[strlen(list) - 1] == ',' ||
+	    strstr(list, ",,")) {
 		*bad = list;
 		return -EINVAL;
 	}
@@ -64,7 +66,7 @@ int tpk_points_parse(const char *list, bool enabled[TPK_PT_MAX], const char **ba
 		if (i < 0) {
 			snprintf(badbuf, sizeof(badbuf), "%s", tok);
 			*bad = badbuf;
-			return -EINVAL;
+			return -ENOENT;
 		}
 		set[i] = sign != '-';
 	}

@@ -316,6 +316,7 @@ int main(int argc, char **argv)
 	static const struct argp argp = { options, parse_opt, "COMMAND [ARG]", doc, NULL, NULL, NULL };
 
 	tpk_progname = "xdpblock";
+	tpk_stdout_guard();
 	argp_err_exit_status = TPK_EXIT_USAGE;
 	if (argp_parse(&argp, argc, argv, 0, NULL, NULL))
 		return TPK_EXIT_USAGE;

@@ -95,6 +95,11 @@ tap_is "$(nobody "$PD" cbpf ip 2>&1)" "$(tcpdump -r "$TMP/1.pcap" -d ip 2>/dev/n
 out=$(nobody "$PD" list 2>&1); rc=$?
 tap_is "$rc" 1 "list without root: exit status 1"
 tap_is "$out" "progdump: can't get next program: Operation not permitted" "list without root: one line"
+out=$(nobody "$PD" cbpf -i lo icmp 2>&1); rc=$?
+tap_is "$rc" 1 "cbpf -i lo without root: exit status 1 (the system said no)"
+tap_like "$out" "^progdump: can't open lo: .+" "cbpf -i lo without root: says why"
+tap_is "$(wc -l <<<"$out")" 1 "cbpf -i lo without root: one line"
+bad "cbpf on no such device" "^progdump: can't open tpk-no-such0: " cbpf -i tpk-no-such0 icmp
 
 tap_like "$("$PD" --version | head -n1)" '^progdump [0-9]+\.[0-9]+\.[0-9]+$' "--version"
 tap_like "$("$PD" --help)" 'Examples:' "--help has examples"

@@ -32,6 +32,9 @@ bad_input "-4 and -6" "tracepkt: -4 and -6 exclude each other" -4 -6 localhost
 bad_input "size too large" "tracepkt: invalid size '65508' (0-65507)" -s 65508 127.0.0.1
 bad_input "--probe with a tracing option" "tracepkt: --probe traces nothing: it takes only --json and -v" --probe --count 3
 bad_input "--probe with -T" "tracepkt: --probe traces nothing: it takes only --json and -v" --probe -T
+bad_input "--points with empty names" "tracepkt: invalid --points list ',,,' (names, +NAME, -NAME, comma separated)" --points ,,,
+bad_input "--points leaving none" "tracepkt: --points leaves no device tracepoint" \
+	--points=-netif_rx,-net_dev_queue,-napi_gro_receive_entry,-netif_receive_skb_entry
 bad_input "-s with --all" "tracepkt: -4, -6, --size and --wait go with a TARGET" --all -s 100
 bad_input "unknown option" "$TRACEPKT: unrecognized option '--bogus'" --bogus
 bad_input "too many arguments" "tracepkt: too many arguments: '198.18.0.2'" 198.18.0.1 198.18.0.2

@@ -170,6 +170,25 @@ tap_is "$(tail -n +2 <<<"$out" | grep -v ' filter\.OUTPUT ')" \
 	"--drops --netns A: a drop at OUTPUT kept, by its route's device"
 ip netns exec "$NS_A" iptables-legacy -F OUTPUT
 ip netns exec "$NS_R" iptables-legacy -F FORWARD
+
+# A namespace named with digits only is a name (ip netns add 1234), not an
+# inode.
+digits=4$$
+if ip netns add "$digits"; then
+	ip -n "$digits" link set lo up
+	inode=$(stat -L -c %i "/run/netns/$digits")
+	"$TRACEPKT" --all --nf-backend off --netns "$digits" --count 1 >"$TMP/digits" 2>/dev/null &
+	tracer=$!
+	tracer_ready $tracer || tap_diag "tracepkt did not start"
+	ip netns exec "$digits" ping -c1 -W1 127.0.0.1 >/dev/null 2>&1
+	{ sleep 10; kill $tracer 2>/dev/null; } &
+	wait $tracer
+	tap_like "$(tail -n1 "$TMP/digits")" "^\[ *$inode\] +lo request 127\.0\.0\.1 -> 127\.0\.0\.1" \
+		"--netns $digits: an all-digit name is the namespace of that name"
+	ip netns del "$digits"
+else
+	tap_fail "cannot add namespace $digits"
+fi
 fixtures_down
 TPK_FIXTURES_UP=()
 

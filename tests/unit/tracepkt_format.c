@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The formatter against lines computed with tracepkt.py's own format
  * strings ("[%12s] %16s %7s %-34s%s" and " %7s.%-12s:%s") in Python. */
+#include <errno.h>
 #include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,7 +58,7 @@ int main(void)
 	bool pts[TPK_PT_MAX];
 	const char *bad;
 
-	tap_plan(26);
+	tap_plan(30);
 
 	tpk_fmt_header(buf, sizeof(buf), &o);
 	tap_is_str(buf, "    NETWORK NS        INTERFACE    TYPE ADDRESSES                          IPTABLES",
@@ -148,5 +149,13 @@ int main(void)
 	tpk_points_default(pts);
 	tap_ok(tpk_points_parse("+nope", pts, &bad) && !strcmp(bad, "+nope") && pts[TPK_PT_NETIF_RX],
 	       "unknown point is refused and changes nothing");
+	for (size_t i = 0; i < 4; i++) {
+		static const char *const empty[] = { ",,,", ",netif_rx", "netif_rx,", "netif_rx,,+net_dev_xmit" };
+		char desc[64];
+
+		tpk_points_default(pts);
+		snprintf(desc, sizeof(desc), "--points '%s': an empty name is refused", empty[i]);
+		tap_ok(tpk_points_parse(empty[i], pts, &bad) == -EINVAL && pts[TPK_PT_NETIF_RX], desc);
+	}
 	return tap_exit();
 }
