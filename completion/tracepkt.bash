@@ -86,7 +86,7 @@ _tpk_tcdrop() {
 	local _tpk_cur _tpk_prev _tpk_args
 	_tpk_cur_prev
 	case $_tpk_prev in
-	-p | --proto) _tpk_reply -W "icmp tcp udp icmpv6 sctp"; return ;;
+	-p | --proto) _tpk_reply -W "icmp tcp udp icmpv6 sctp any"; return ;;
 	-s | --src | -d | --dst | -P | --port) return ;;
 	esac
 	_tpk_args "-p --proto -s --src -d --dst -P --port"

@@ -78,7 +78,7 @@ static const struct argp_option options[] = {
 	{ "ingress", 'i', NULL, 0, "Packets DEV receives (attach's default)", 0 },
 	{ "egress", 'e', NULL, 0, "Packets DEV sends", 0 },
 	{ "both", 'b', NULL, 0, "Ingress and egress", 0 },
-	{ "proto", 'p', "PROTO", 0, "attach: only this IP protocol (icmp, tcp, udp, icmpv6, sctp, a number)", 1 },
+	{ "proto", 'p', "PROTO", 0, "attach: only this IP protocol (icmp, tcp, udp, icmpv6, sctp, a number; any: every one, the default)", 1 },
 	{ "src", 's', "PREFIX", 0, "attach: only packets from ADDR[/LEN]", 1 },
 	{ "dst", 'd', "PREFIX", 0, "attach: only packets to ADDR[/LEN]", 1 },
 	{ "port", 'P', "PORT[-PORT]", 0, "attach: only TCP/UDP/SCTP packets from or to these ports", 1 },
@@ -116,12 +116,31 @@ static void check_end(struct argp_state *state)
 		argp_failure(state, TPK_EXIT_USAGE, 0, "--json goes with status");
 }
 
+/* A narrowing option given twice is a mistake, not "the last one wins":
+ * the filter would not be what the command line seems to say. */
+static void once(struct argp_state *state, int key, const char *name)
+{
+	static bool seen[128];
+
+	if (key < 0 || key >= (int)sizeof(seen))
+		return;
+	if (seen[key])
+		argp_failure(state, TPK_EXIT_USAGE, 0, "%s given twice", name);
+	seen[key] = true;
+}
+
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	struct tcdrop_opts *o = &env.opts;
 	struct tcdrop_cfg cfg;
 	const char *why;
 
+	switch (key) {
+	case 'p': once(state, key, "--proto"); break;
+	case 's': once(state, key, "--src"); break;
+	case 'd': once(state, key, "--dst"); break;
+	case 'P': once(state, key, "--port"); break;
+	}
 	switch (key) {
 	case 'i':
 		env.dirs |= DIR_IN;

@@ -92,7 +92,7 @@ static const char doc[] =
 
 static const struct argp_option options[] = {
 	{ "mode", 'm', "MODE", 0, "attach: native or skb (default: native if the driver has it)", 0 },
-	{ "proto", 'p', "PROTO", 0, "add/remove: tcp, udp, sctp, icmp, icmpv6 or 0-255", 0 },
+	{ "proto", 'p', "PROTO", 0, "add/remove: tcp, udp, sctp, icmp, icmpv6 or 0-255 (any: every one, the default)", 0 },
 	{ "port", 'P', "N[-M]", 0, "add/remove: destination port or range (TCP and UDP without --proto)", 0 },
 	{ "file", 'f', "FILE", 0, "add/remove: rules from FILE, one a line ('-': stdin)", 0 },
 	{ "json", 'j', NULL, 0, "list/status: one JSON document", 0 },

@@ -38,6 +38,11 @@ refused "attach without device" attach
 refused "too many arguments" attach v0 v1
 refused "invalid device name" attach "a/b"
 refused "device name too long" attach 0123456789abcdefg
+for o in "--proto udp --proto tcp" "--src 198.18.0.0/24 -s 198.18.1.0/24" "--dst 198.18.0.1 --dst 198.18.0.2" \
+	"--proto tcp --port 80 -P 81"; do
+	# shellcheck disable=SC2086
+	refused "repeated narrowing option ($o)" attach v0 $o
+done
 refused "missing device" attach nosuchdev
 refused "bad protocol" attach v0 --proto bogus
 refused "bad prefix" attach v0 --src 198.18.0.1/33
