@@ -12,29 +12,53 @@
 const char *tpk_progname = "tracepkt";
 bool tpk_verbose;
 
+const char *tpk_vis(const char *s, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	for (; *s && n + 5 < len; s++) {
+		unsigned char c = *s;
+
+		if (c < 0x20 || c == 0x7f)
+			n += snprintf(buf + n, len - n, "\\x%02x", c);
+		else
+			buf[n++] = c;
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
+/* Messages quote file contents and device names: control bytes in them
+ * must not reach the terminal as such. */
+static void err_line(const char *fmt, va_list ap, const char *tail)
+{
+	char msg[1024], vis[4 * sizeof(msg)];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	fprintf(stderr, "%s: %s%s\n", tpk_progname, tpk_vis(msg, vis, sizeof(vis)), tail);
+}
+
 void tpk_err(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: ", tpk_progname);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	err_line(fmt, ap, "");
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 void tpk_err_errno(int err, const char *fmt, ...)
 {
+	char tail[128];
 	va_list ap;
 
 	if (err < 0)
 		err = -err;
-	fprintf(stderr, "%s: ", tpk_progname);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
 	/* 524 is the kernel-internal ENOTSUPP, which libc has no text for. */
-	fprintf(stderr, ": %s\n", err == 524 ? "Operation not supported by this kernel" : strerror(err));
+	snprintf(tail, sizeof(tail), ": %s", err == 524 ? "Operation not supported by this kernel" : strerror(err));
+	va_start(ap, fmt);
+	err_line(fmt, ap, tail);
+	va_end(ap);
 }
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)

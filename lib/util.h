@@ -24,6 +24,10 @@ extern const char *tpk_progname;
 /* At exit, check that stdout was written: a closed pipe exits 141 quietly,
  * another write error is one line and exit 1. Call first thing in main. */
 void tpk_stdout_guard(void);
+
+/* s with control bytes as \xNN, in buf: for text that came from a file, a
+ * device name or the kernel, before it reaches a terminal. */
+const char *tpk_vis(const char *s, char *buf, size_t len);
 /* -v was given: say more about what failed and why. */
 extern bool tpk_verbose;
 

@@ -31,7 +31,7 @@ static const char *pin_path(const char *p)
 int tcdrop_status_print(FILE *f, const struct tcdrop_entry *v, int n, int ifindex, bool json)
 {
 	struct tcdrop_count c[TCDROP_NCOUNTERS];
-	char name[IF_NAMESIZE], what[160];
+	char name[IF_NAMESIZE], vis[4 * IF_NAMESIZE], what[160];
 	bool first = true;
 
 	if (json)
@@ -51,7 +51,7 @@ int tcdrop_status_print(FILE *f, const struct tcdrop_entry *v, int n, int ifinde
 		tcdrop_cfg_str(&i->cfg, what, sizeof(what));
 		if (!json) {
 			fprintf(f, "%-15s %7u %-7s %-6s %-8s %12" PRIu64 " %14" PRIu64 " %12" PRIu64
-				"  %s\n", dev_name(i, name), i->ifindex, dir, mech, state,
+				"  %s\n", tpk_vis(dev_name(i, name), vis, sizeof(vis)), i->ifindex, dir, mech, state,
 				(uint64_t)c[TCDROP_DROPPED].packets,
 				(uint64_t)c[TCDROP_DROPPED].bytes,
 				(uint64_t)c[TCDROP_SEEN].packets, what);

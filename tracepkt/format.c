@@ -7,6 +7,7 @@
 #include "addr.h"
 #include "format.h"
 #include "points.h"
+#include "util.h"
 
 #define UNK "~UNK~"
 
@@ -128,11 +129,15 @@ static void extra(const struct tpk_event *e, const struct tpk_fmt_opts *o, char 
 
 int tpk_fmt_line(char *buf, size_t len, const struct tpk_event *e, struct tpk_fmt_opts *o)
 {
-	char ifname[TPK_IFNAMSIZ + 1], src[INET6_ADDRSTRLEN + 8], dst[INET6_ADDRSTRLEN + 8];
+	char raw[TPK_IFNAMSIZ + 1], ifname[4 * TPK_IFNAMSIZ + 1];
+	char src[INET6_ADDRSTRLEN + 8], dst[INET6_ADDRSTRLEN + 8];
 	char flow[2 * sizeof(src) + 4], tail[256];
 	int n;
 
-	snprintf(ifname, sizeof(ifname), "%.*s", TPK_IFNAMSIZ, e->ifname);
+	/* A device name may hold control bytes (only '/', ':' and spaces are
+	 * refused): never raw to the terminal. */
+	snprintf(raw, sizeof(raw), "%.*s", TPK_IFNAMSIZ, e->ifname);
+	tpk_vis(raw, ifname, sizeof(ifname));
 	endpoint(e, e->saddr, e->sport, src, sizeof(src));
 	endpoint(e, e->daddr, e->dport, dst, sizeof(dst));
 	snprintf(flow, sizeof(flow), "%s -> %s", src, dst);

@@ -114,15 +114,16 @@ void xb_print_status(FILE *f, const struct xb_status *st, bool json)
 		fprintf(f, "attached: nowhere\n");
 	for (size_t i = 0; i < st->n_links; i++) {
 		const struct xb_link *l = &st->links[i];
+		char vis[4 * sizeof(l->ifname)];
 
 		fprintf(f, "%s", i ? "          " : "attached: ");
 		if (!l->ifindex) {
 			fprintf(f, "%s (netns %llu, device gone; flush or attach clears it)\n",
-				l->ifname, (unsigned long long)l->netns);
+				tpk_vis(l->ifname, vis, sizeof(vis)), (unsigned long long)l->netns);
 			continue;
 		}
 		fprintf(f, "%s (netns %llu, ifindex %u, %s, link %u, prog %u)\n",
-			l->ifname, (unsigned long long)l->netns, l->ifindex, l->mode ? l->mode : "mode unknown here",
+			tpk_vis(l->ifname, vis, sizeof(vis)), (unsigned long long)l->netns, l->ifindex, l->mode ? l->mode : "mode unknown here",
 			l->link_id, l->prog_id);
 	}
 	fprintf(f, "rules:    %zu (IPv4 %zu, IPv6 %zu)\n",

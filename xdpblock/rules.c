@@ -126,15 +126,49 @@ int xb_rule_parse_line(const char *line, struct xb_rule *r, char *err, size_t er
 	return 1;
 }
 
+/* One line of a rule file into buf, its comment dropped (a comment may be
+ * as long as it likes): 1, 0 at the end of the file, -EINVAL with *why
+ * (a NUL byte: not a text file; too long before its comment), or -EIO on a
+ * read error (errno set). */
+static int line_read(FILE *f, char *buf, size_t size, const char **why)
+{
+	bool comment = false, any = false;
+	size_t n = 0;
+	int c;
+
+	while ((c = getc_unlocked(f)) != EOF) {
+		any = true;
+		if (c == '\n')
+			break;
+		if (c == '\0') {
+			*why = "a NUL byte (not a text file)";
+			return -EINVAL;
+		}
+		comment |= c == '#';
+		if (comment)
+			continue;
+		if (n + 1 >= size) {
+			*why = "line too long";
+			return -EINVAL;
+		}
+		buf[n++] = c;
+	}
+	buf[n] = '\0';
+	if (c == EOF && ferror(f))
+		return -EIO;
+	return any;
+}
+
 int xb_rules_read(const char *path, struct xb_rule **rules, size_t *n)
 {
 	bool is_stdin = !strcmp(path, "-");
 	FILE *f = is_stdin ? stdin : fopen(path, "r");
 	struct xb_rule *v = NULL, r;
-	size_t cap = 0, len = 0, count = 0;
-	char *line = NULL, err[256];
+	size_t cap = 0, count = 0;
+	char line[512], err[256];
+	const char *why = NULL;
 	unsigned int lineno = 0;
-	int ret = 0;
+	int ret = 0, rd;
 
 	if (!f) {
 		ret = -errno;
@@ -142,7 +176,7 @@ int xb_rules_read(const char *path, struct xb_rule **rules, size_t *n)
 		/* The file is the user's input: a bad name is a bad command line. */
 		return -EINVAL;
 	}
-	while (getline(&line, &len, f) >= 0) {
+	while ((rd = line_read(f, line, sizeof(line), &why)) > 0) {
 		int got;
 
 		lineno++;
@@ -170,11 +204,14 @@ int xb_rules_read(const char *path, struct xb_rule **rules, size_t *n)
 		r.line = lineno;
 		v[count++] = r;
 	}
-	if (!ret && ferror(f)) {
+	if (!ret && rd == -EINVAL) {
+		tpk_err("%s line %u: %s", path, lineno + 1, why);
+		ret = -EINVAL;
+	} else if (!ret && rd < 0) {
+		/* Never taken for the end of the file: the rest would be lost. */
 		tpk_err_errno(errno ? -errno : -EIO, "cannot read %s", path);
 		ret = -EINVAL;
 	}
-	free(line);
 	if (!is_stdin)
 		fclose(f);
 	if (ret) {

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* xdpblock's rule parsing and planning, without the kernel: a fake trie. */
+#include <unistd.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -126,13 +127,62 @@ static void test_limit(void)
 	xb_plan_free(&p);
 }
 
+/* read_text TEXT LEN: xb_rules_read of a file holding those bytes. */
+static int read_text(const char *text, size_t len, size_t *n)
+{
+	char path[] = "/tmp/xdpblock-rules.XXXXXX";
+	struct xb_rule *v = NULL;
+	int fd = mkstemp(path), ret;
+
+	if (fd < 0 || write(fd, text, len) != (ssize_t)len)
+		return -EIO;
+	close(fd);
+	*n = 0;
+	ret = xb_rules_read(path, &v, n);
+	unlink(path);
+	free(v);
+	return ret;
+}
+
+static void test_files(void)
+{
+	static const char nul[] = "198.18.0.1\n198.18.210.1\0 port 80\n";
+	char longc[4096];
+	size_t n;
+
+	tap_is_int(read_text(nul, sizeof(nul) - 1, &n), -EINVAL, "a NUL byte in a line: refused, not cut");
+	memset(longc, 'x', sizeof(longc));
+	memcpy(longc, "198.18.0.1 port 80 # ", 21);
+	longc[sizeof(longc) - 1] = '\n';
+	tap_is_int(read_text(longc, sizeof(longc), &n), 0, "a rule with a 4 KiB comment: read");
+	tap_is_int((int)n, 1, "... as one rule");
+	memset(longc, '1', sizeof(longc));
+	tap_is_int(read_text(longc, sizeof(longc), &n), -EINVAL, "4 KiB before any comment: too long");
+	tap_is_int(xb_rules_read("/dev/zero", &(struct xb_rule *){ NULL }, &n), -EINVAL,
+		   "/dev/zero: refused at its first byte, not 0 rules");
+	tap_is_int(xb_rules_read("/proc/self/mem", &(struct xb_rule *){ NULL }, &n), -EINVAL,
+		   "a read error: refused, never taken for the end of the file");
+}
+
+static void test_vis(void)
+{
+	char buf[64];
+
+	tap_is_str(tpk_vis("198.18.0.1 \033[31mred\x7f\tx", buf, sizeof(buf)),
+		   "198.18.0.1 \\x1b[31mred\\x7f\\x09x", "control bytes shown as \\xNN, never sent raw");
+	tap_is_str(tpk_vis("\033\033\033\033\033\033\033\033\033\033\033\033\033", buf, 16),
+		   "\\x1b\\x1b\\x1b", "cut at a whole escape when the buffer is short");
+}
+
 int main(void)
 {
 	tpk_progname = "xdpblock";
-	tap_plan(37);
+	tap_plan(45);
 	test_make();
 	test_lines();
 	test_plan();
 	test_limit();
+	test_files();
+	test_vis();
 	return tap_exit();
 }
