@@ -106,6 +106,26 @@ void tpk_stdout_guard(void)
 	atexit(close_stdout);
 }
 
+void tpk_signals_hold(sigset_t *old)
+{
+	sigset_t all;
+
+	/* Every signal that can be held; the ones a fault raises stay as they
+	 * are (held, they would kill us all the same, or hang). */
+	sigfillset(&all);
+	sigdelset(&all, SIGSEGV);
+	sigdelset(&all, SIGBUS);
+	sigdelset(&all, SIGFPE);
+	sigdelset(&all, SIGILL);
+	sigdelset(&all, SIGABRT);
+	sigprocmask(SIG_BLOCK, &all, old);
+}
+
+void tpk_signals_release(const sigset_t *old)
+{
+	sigprocmask(SIG_SETMASK, old, NULL);
+}
+
 static volatile sig_atomic_t *stop_flag;
 
 static void on_signal(int sig)

@@ -25,6 +25,12 @@ extern const char *tpk_progname;
  * another write error is one line and exit 1. Call first thing in main. */
 void tpk_stdout_guard(void);
 
+/* Hold every signal but SIGKILL and SIGSTOP (and those a fault raises)
+ * around a change that must be whole: one that arrives meanwhile acts once
+ * the change is done or undone. */
+void tpk_signals_hold(sigset_t *old);
+void tpk_signals_release(const sigset_t *old);
+
 /* s with control bytes as \xNN, in buf: for text that came from a file, a
  * device name or the kernel, before it reaches a terminal. */
 const char *tpk_vis(const char *s, char *buf, size_t len);

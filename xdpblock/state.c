@@ -412,6 +412,7 @@ int xb_state_add(struct xb_state *s, const struct xb_rule *rules, size_t n, size
 	struct xdpb_meta m = { 0 };
 	struct xb_plan p;
 	uint32_t zero = 0, next;
+	sigset_t held;
 	int err;
 
 	if (bpf_map_lookup_elem(s->fd[XB_MAP_META], &zero, &m)) {
@@ -423,10 +424,13 @@ int xb_state_add(struct xb_state *s, const struct xb_rule *rules, size_t n, size
 	err = xb_plan_add(rules, n, &next, trie_get, s, &p);
 	if (err)
 		return err;
-	/* Ids are never handed out twice, even if what follows fails. */
+	/* Ids are never handed out twice, even if what follows fails. The
+	 * file's rules go in whole: a signal waits until they are in. */
+	tpk_signals_hold(&held);
 	err = write_next_id(s, next);
 	if (!err)
 		err = apply_tries(s, &p);
+	tpk_signals_release(&held);
 	if (err)
 		tpk_err_errno(err, "cannot add the rules (nothing was added)");
 	*added = p.n_ids;
@@ -438,17 +442,20 @@ int xb_state_add(struct xb_state *s, const struct xb_rule *rules, size_t n, size
 int xb_state_remove(struct xb_state *s, const struct xb_rule *rules, size_t n)
 {
 	struct xb_plan p;
+	sigset_t held;
 	int err;
 
 	/* Without maps every rule is missing, and the plan says which first. */
 	err = xb_plan_remove(rules, n, trie_get, s, &p);
 	if (err)
 		return err;
+	tpk_signals_hold(&held);
 	err = p.n ? apply_tries(s, &p) : 0;
+	if (!err)
+		delete_ids(s, p.ids, p.n_ids);
+	tpk_signals_release(&held);
 	if (err)
 		tpk_err_errno(err, "cannot remove the rules (nothing was removed)");
-	else
-		delete_ids(s, p.ids, p.n_ids);
 	xb_plan_free(&p);
 	return err;
 }
