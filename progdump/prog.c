@@ -120,6 +120,25 @@ int pd_prog_fetch(int fd, struct pd_prog *p, bool arrays)
 	return 0;
 }
 
+/* Is fd a BPF program? "anon_inode:bpf-prog" says so; else *kind gets the
+ * object's kind ("map", "link") when it is a BPF object at all. */
+static bool fd_is_prog(int fd, char *kind, size_t len)
+{
+	char path[64], target[64];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	n = readlink(path, target, sizeof(target) - 1);
+	if (n < 0)
+		return true;	/* no /proc: let the kernel's answer decide */
+	target[n] = '\0';
+	if (!strcmp(target, "anon_inode:bpf-prog"))
+		return true;
+	if (!strncmp(target, "anon_inode:bpf-", 15))
+		snprintf(kind, len, "%.15s", target + 15);
+	return false;
+}
+
 static int parse_tag(const char *s, unsigned char tag[BPF_TAG_SIZE])
 {
 	int i;
@@ -238,15 +257,21 @@ int pd_prog_select(int *argc, char ***argv, int **fds)
 	if (!strcmp(kind, "pinned")) {
 		struct bpf_prog_info info = {};
 		__u32 len = sizeof(info);
+		char kindbuf[16] = "";
 
 		fd = bpf_obj_get(arg);
 		if (fd < 0) {
 			tpk_err_errno(fd, "can't open pinned program %s", arg);
 			return -TPK_EXIT_USAGE;
 		}
-		if (bpf_prog_get_info_by_fd(fd, &info, &len)) {
+		/* The kernel fills whatever info the object has: a map's would
+		 * read as a program's. Its anon inode says what it is. */
+		if (!fd_is_prog(fd, kindbuf, sizeof(kindbuf)) || bpf_prog_get_info_by_fd(fd, &info, &len)) {
 			close(fd);
-			tpk_err("%s is not a pinned program", arg);
+			if (kindbuf[0])
+				tpk_err("%s is not a pinned program: incorrect object type: %s", arg, kindbuf);
+			else
+				tpk_err("%s is not a pinned program", arg);
 			return -TPK_EXIT_USAGE;
 		}
 		goto one;

@@ -82,6 +82,15 @@ bad "bad id" "^progdump: bad program ID 'x'$" show id x
 bad "no such name" '^progdump: no program with name progdump-no-such$' show name progdump-no-such
 bad "bad tag" "^progdump: bad tag 'xyz'" show tag xyz
 bad "no such pin" '^progdump: can.t open pinned program /nonexistent' show pinned /nonexistent
+pin=/sys/fs/bpf/progdump-map$$
+if bpftool map create "$pin" type array key 4 value 4 entries 1 name pdmap 2>/dev/null; then
+	bad "a pinned map" "^progdump: $pin is not a pinned program: incorrect object type: map$" show pinned "$pin"
+	bad "a pinned map, dump" "^progdump: $pin is not a pinned program: incorrect object type: map$" \
+		dump xlated pinned "$pin"
+	rm -f "$pin"
+else
+	tap_fail "cannot pin a map with bpftool"
+fi
 bad "unknown command" "^progdump: unknown command 'frobnicate'" frobnicate
 bad "dump jited" "^progdump: expected 'dump xlated PROG'" dump jited id 1
 bad "bad modifier" "^progdump: expected 'opcodes', 'linum' or 'visual', got 'bogus'" dump xlated id 1 bogus
