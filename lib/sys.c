@@ -201,6 +201,16 @@ bool tpk_kprobes_usable(void)
 	       !access("/sys/kernel/debug/tracing/kprobe_events", F_OK);
 }
 
+void tpk_pin_name(const char *dev, char *out, size_t len, bool decode)
+{
+	size_t i;
+
+	for (i = 0; dev[i] && i + 1 < len; i++)
+		out[i] = decode ? (dev[i] == ':' ? '.' : dev[i]) : (dev[i] == '.' ? ':' : dev[i]);
+	if (len)
+		out[i] = '\0';
+}
+
 int tpk_ksym_range(const char *name, uint64_t *start, uint64_t *end)
 {
 	char line[512], sym[256];

@@ -42,5 +42,8 @@ bool tpk_ksym_exists(const char *name);
 /* Where kernel function NAME's text starts and ends (/proc/kallsyms, which
  * needs root for addresses): 0, or -errno. */
 int tpk_ksym_range(const char *name, uint64_t *start, uint64_t *end);
+/* A device name as a bpffs pin name and back: bpffs refuses '.' (eth0.100,
+ * the usual VLAN name), a device name never holds ':'. */
+void tpk_pin_name(const char *dev, char *out, size_t len, bool decode);
 
 #endif

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <net/if.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -43,7 +44,10 @@ const char *tcdrop_store_dir(void)
 
 void tcdrop_entry_path(char *buf, size_t len, const char *ifname, uint32_t ifindex, int dir)
 {
-	snprintf(buf, len, "%s/%s-%u-%s", nsdir, ifname, ifindex,
+	char pin[IF_NAMESIZE];
+
+	tpk_pin_name(ifname, pin, sizeof(pin), false);
+	snprintf(buf, len, "%s/%s-%u-%s", nsdir, pin, ifindex,
 		 dir == TCDROP_EGRESS ? "egress" : "ingress");
 }
 

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <net/if.h>
 #include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
@@ -20,7 +21,10 @@
 static void link_path(const struct xb_state *s, uint64_t netns, const char *dev,
 		      char *buf, size_t len)
 {
-	snprintf(buf, len, "%s/" LINK_PREFIX "%" PRIu64 "-%s", s->dir, netns, dev);
+	char pin[IF_NAMESIZE];
+
+	tpk_pin_name(dev, pin, sizeof(pin), false);
+	snprintf(buf, len, "%s/" LINK_PREFIX "%" PRIu64 "-%s", s->dir, netns, pin);
 }
 
 /* ifindex of a pinned link's device, 0 when the device is gone. */
@@ -139,7 +143,7 @@ static int parse_name(const char *name, struct xb_link *l)
 	l->netns = strtoull(p, &end, 10);
 	if (errno || end == p || *end != '-' || !end[1] || strlen(end + 1) >= sizeof(l->ifname))
 		return -EINVAL;
-	strcpy(l->ifname, end + 1);
+	tpk_pin_name(end + 1, l->ifname, sizeof(l->ifname), true);
 	return 0;
 }
 

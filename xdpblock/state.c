@@ -131,9 +131,10 @@ int xb_state_name(const char **name)
 	*name = "xdpblock";
 	if (!env || !*env)
 		return 0;
-	if (strlen(env) > 64 || env[0] == '.' ||
-	    strspn(env, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") != strlen(env)) {
-		tpk_err("invalid XDPBLOCK_PINS '%s' (a folder name: letters, digits, '_', '.', '-')", env);
+	/* bpffs refuses '.' in any name it holds. */
+	if (strlen(env) > 64 ||
+	    strspn(env, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") != strlen(env)) {
+		tpk_err("invalid XDPBLOCK_PINS '%s' (a folder name: letters, digits, '_', '-')", env);
 		return -EINVAL;
 	}
 	*name = env;
