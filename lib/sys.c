@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -199,6 +200,34 @@ bool tpk_kprobes_usable(void)
 	return !access("/sys/bus/event_source/devices/kprobe", F_OK) ||
 	       !access("/sys/kernel/tracing/kprobe_events", F_OK) ||
 	       !access("/sys/kernel/debug/tracing/kprobe_events", F_OK);
+}
+
+bool tpk_netns_alive(uint64_t ino)
+{
+	char path[PATH_MAX], line[1024], want[48];
+	struct dirent *d;
+	struct stat st;
+	bool alive = false;
+	DIR *dir;
+	FILE *f;
+
+	/* A process in it, or a bind mount of it (ip netns, docker, ...). */
+	dir = opendir("/proc");
+	while (!alive && dir && (d = readdir(dir))) {
+		if (d->d_name[0] < '1' || d->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/ns/net", d->d_name);
+		alive = !stat(path, &st) && st.st_ino == ino;
+	}
+	if (dir)
+		closedir(dir);
+	snprintf(want, sizeof(want), " net:[%llu] ", (unsigned long long)ino);
+	f = alive ? NULL : fopen("/proc/self/mountinfo", "re");
+	while (f && !alive && fgets(line, sizeof(line), f))
+		alive = strstr(line, want) != NULL;
+	if (f)
+		fclose(f);
+	return alive;
 }
 
 void tpk_pin_name(const char *dev, char *out, size_t len, bool decode)

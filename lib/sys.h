@@ -45,5 +45,8 @@ int tpk_ksym_range(const char *name, uint64_t *start, uint64_t *end);
 /* A device name as a bpffs pin name and back: bpffs refuses '.' (eth0.100,
  * the usual VLAN name), a device name never holds ':'. */
 void tpk_pin_name(const char *dev, char *out, size_t len, bool decode);
+/* Does the network namespace of inode ino still exist: a process in it,
+ * or a bind mount of it in our mount namespace? */
+bool tpk_netns_alive(uint64_t ino);
 
 #endif

@@ -385,8 +385,10 @@ int main(int argc, char **argv)
 	tpk_libbpf_setup(env.verbose);
 	if (tcdrop_store_open())
 		return TPK_EXIT_FAIL;
-	if (env.cmd != CMD_STATUS && tcdrop_lock() < 0)
+	if (tcdrop_lock() < 0)
 		return TPK_EXIT_FAIL;
+	/* A deleted namespace leaves its pins: every command sweeps them. */
+	tcdrop_store_prune();
 	/* Ctrl-C only sets a flag nobody reads: an attach or detach, once
 	 * started, runs to its end (or its undo) rather than stop half way. */
 	if (env.cmd != CMD_STATUS)

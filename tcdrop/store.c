@@ -149,6 +149,52 @@ int tcdrop_store_remove(const char *entry)
 	return err;
 }
 
+/* Remove one entry folder under dir (another namespace's: not nsdir). */
+static void prune_entry(const char *dir, const char *name)
+{
+	char entry[2 * PATH_MAX], path[2 * PATH_MAX + 16];
+
+	snprintf(entry, sizeof(entry), "%s/%s", dir, name);
+	for (size_t i = 0; i < ARRAY_SIZE(pins); i++) {
+		snprintf(path, sizeof(path), "%s/%s", entry, pins[i]);
+		unlink(path);
+	}
+	rmdir(entry);
+}
+
+int tcdrop_store_prune(void)
+{
+	char dir[PATH_MAX + 256];
+	struct dirent *d, *e;
+	int pruned = 0;
+	DIR *top = opendir(root), *sub;
+
+	while (top && (d = readdir(top))) {
+		char *end;
+		unsigned long long ino = strtoull(d->d_name, &end, 10);
+
+		if (d->d_name[0] < '1' || d->d_name[0] > '9' || *end || tpk_netns_alive(ino))
+			continue;
+		/* The namespace is gone, and with it its devices, their tcx
+		 * links and tc filters: only the pins are left. */
+		snprintf(dir, sizeof(dir), "%s/%s", root, d->d_name);
+		sub = opendir(dir);
+		while (sub && (e = readdir(sub)))
+			if (e->d_name[0] != '.') {
+				prune_entry(dir, e->d_name);
+				pruned++;
+			}
+		if (sub)
+			closedir(sub);
+		rmdir(dir);
+	}
+	if (top)
+		closedir(top);
+	if (pruned)
+		rmdir(root);	/* if that left it empty */
+	return pruned;
+}
+
 int tcdrop_lock(void)
 {
 	int fd = open(LOCK_PATH, O_RDWR | O_CREAT | O_CLOEXEC, 0600);

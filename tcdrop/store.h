@@ -29,6 +29,9 @@ int tcdrop_info_write(const char *entry, const struct tcdrop_info *info);
 /* Remove the entry's pins and folder, then the namespace and tcdrop
  * folders if they became empty. 0 or -errno. */
 int tcdrop_store_remove(const char *entry);
+/* Remove the entries of namespaces that no longer exist (nothing else can
+ * reach them); how many. Under the lock. */
+int tcdrop_store_prune(void);
 /* Serialise attach/detach between concurrent tcdrop commands. */
 int tcdrop_lock(void);
 
