@@ -114,7 +114,7 @@ _tpk_xdpblock() {
 	_tpk_cur_prev
 	case $_tpk_prev in
 	-m | --mode) _tpk_reply -W "native skb"; return ;;
-	-p | --proto) _tpk_reply -W "tcp udp sctp icmp icmpv6"; return ;;
+	-p | --proto) _tpk_reply -W "tcp udp sctp icmp icmpv6 any"; return ;;
 	-f | --file) _tpk_reply -f; [ -z "$_tpk_cur" ] && COMPREPLY+=(-); return ;;
 	-P | --port) return ;;
 	esac
@@ -122,11 +122,11 @@ _tpk_xdpblock() {
 	case $_tpk_cur in
 	-*)
 		case ${_tpk_args[0]} in
-		attach) _tpk_reply -W "-m --mode -v --verbose" ;;
+		attach) _tpk_reply -W "-m --mode --force -v --verbose" ;;
 		add | remove) _tpk_reply -W "-p --proto -P --port -f --file -v --verbose" ;;
 		list | status) _tpk_reply -W "-j --json -v --verbose" ;;
 		detach | flush) _tpk_reply -W "-v --verbose" ;;
-		*) _tpk_reply -W "-m --mode -p --proto -P --port -f --file -j --json
+		*) _tpk_reply -W "-m --mode --force -p --proto -P --port -f --file -j --json
 			-v --verbose --help --usage -V --version" ;;
 		esac
 		return ;;

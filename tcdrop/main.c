@@ -20,7 +20,7 @@
 #include "version.h"
 #include "attach.h"
 #include "filter.h"
-#include "route.h"
+#include "defroute.h"
 #include "status.h"
 #include "store.h"
 
@@ -243,20 +243,14 @@ static int cmd_attach(void)
 {
 	struct tcdrop_target t = { .ifname = env.dev };
 	struct tcdrop_entry *v = NULL;
-	int n, defroute, done = 0, err;
+	int n, done = 0, err;
 	unsigned int dirs = env.dirs ? env.dirs : DIR_IN;
 
 	t.ifindex = tpk_ifindex(env.dev);
 	if (t.ifindex < 0)
 		return TPK_EXIT_USAGE;
-	defroute = tcdrop_default_route(env.dev);
-	if (defroute && !env.force) {
-		tpk_err("%s carries this namespace's default %s route; dropping there can cut "
-			"you off (--force to do it anyway)", env.dev,
-			defroute == TCDROP_DEFROUTE_V4 ? "IPv4" :
-			defroute == TCDROP_DEFROUTE_V6 ? "IPv6" : "IPv4 and IPv6");
+	if (!env.force && tpk_way_out_refuse(env.dev, t.ifindex))
 		return TPK_EXIT_USAGE;
-	}
 	tcdrop_cfg_build(&env.opts, &t.cfg);
 	t.cfg.no_l2 = no_l2(env.dev);
 	t.mech = !env.legacy && tcdrop_tcx_supported() ? TCDROP_TCX : TCDROP_LEGACY;

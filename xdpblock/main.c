@@ -13,6 +13,7 @@
 #include "rules.h"
 #include "state.h"
 #include "sys.h"
+#include "defroute.h"
 #include "util.h"
 #include "version.h"
 
@@ -47,8 +48,10 @@ static struct env {
 	const char *mode;
 	uint32_t xdp_flags;
 	const char *proto, *port, *file;
-	bool json, verbose;
+	bool json, verbose, force;
 } env;
+
+#define OPT_FORCE 0x100
 
 void (*argp_program_version_hook)(FILE *, struct argp_state *) = tpk_version_print;
 const char *argp_program_bug_address = "the project's issue tracker";
@@ -92,6 +95,8 @@ static const char doc[] =
 
 static const struct argp_option options[] = {
 	{ "mode", 'm', "MODE", 0, "attach: native or skb (default: native if the driver has it)", 0 },
+	{ "force", OPT_FORCE, NULL, 0, "attach: even to a device that carries the namespace's way out "
+	  "(a default route): a rule for 0.0.0.0/0 there cuts the host off", 0 },
 	{ "proto", 'p', "PROTO", 0, "add/remove: tcp, udp, sctp, icmp, icmpv6 or 0-255 (any: every one, the default)", 0 },
 	{ "port", 'P', "N[-M]", 0, "add/remove: destination port or range (TCP and UDP without --proto)", 0 },
 	{ "file", 'f', "FILE", 0, "add/remove: rules from FILE, one a line ('-': stdin)", 0 },
@@ -107,8 +112,8 @@ static void check_end(struct argp_state *state)
 	if (env.cmd == CMD_NONE)
 		argp_failure(state, TPK_EXIT_USAGE, 0,
 			     "no command (attach, detach, add, remove, list, flush, status)");
-	if (env.mode && env.cmd != CMD_ATTACH)
-		argp_failure(state, TPK_EXIT_USAGE, 0, "--mode goes with attach");
+	if ((env.mode || env.force) && env.cmd != CMD_ATTACH)
+		argp_failure(state, TPK_EXIT_USAGE, 0, "--mode and --force go with attach");
 	if ((env.proto || env.port || env.file) && !rules)
 		argp_failure(state, TPK_EXIT_USAGE, 0, "--proto, --port and --file go with add and remove");
 	if (env.json && env.cmd != CMD_LIST && env.cmd != CMD_STATUS)
@@ -123,6 +128,9 @@ static void check_end(struct argp_state *state)
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	switch (key) {
+	case OPT_FORCE:
+		env.force = true;
+		break;
 	case 'm':
 		if (!strcmp(arg, "native"))
 			env.xdp_flags = XDP_FLAGS_DRV_MODE;
@@ -231,12 +239,14 @@ static int cmd_attach_detach(void)
 {
 	enum xb_prog prog = XB_PROG_NONE;
 	struct xb_state s;
-	int err;
+	int err, ifindex;
 
 	/* Before anything is made in bpffs. */
 	if (env.cmd == CMD_ATTACH && xb_prog_choose(&prog))
 		return TPK_EXIT_USAGE;
-	if (env.cmd == CMD_ATTACH && tpk_ifindex(env.arg) < 0)
+	if (env.cmd == CMD_ATTACH && (ifindex = tpk_ifindex(env.arg)) < 0)
+		return TPK_EXIT_USAGE;
+	if (env.cmd == CMD_ATTACH && !env.force && tpk_way_out_refuse(env.arg, ifindex))
 		return TPK_EXIT_USAGE;
 	err = xb_state_open(&s, env.cmd == CMD_ATTACH ? XB_CREATE : XB_WRITE);
 	if (!err && env.cmd == CMD_ATTACH)

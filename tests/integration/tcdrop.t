@@ -193,7 +193,7 @@ tap_is "$(pins_gone)" "" "pins gone"
 # Default route: A's eth0 is how A reaches everything.
 out=$(A "$TCDROP" attach eth0 2>&1)
 tap_is "$?" 2 "default-route device refused with status 2"
-tap_like "$out" "^tcdrop: eth0 carries this namespace's default IPv4 and IPv6 route" "one-line refusal"
+tap_like "$out" "^tcdrop: eth0 carries this namespace's way out \(a default IPv4 and IPv6 route\)" "one-line refusal"
 tap_is "$(A tc qdisc show dev eth0 | grep -c clsact)$(A "$TCDROP" status --json)" \
 	'0{"attachments":[]}' "nothing applied"
 tap_ok "--force attaches" A "$TCDROP" attach eth0 --force --legacy --proto udp --port 9

@@ -127,7 +127,8 @@ tap_ok "attach R's eth0 again" ip netns exec "$NS_R" "$X" attach eth0
 note_progs
 tap_is "$(pings "$A_IP4" "$B_IP4" 2)" 0 "re-attached: pings stop"
 tap_is "$(counter "$net64" udp 9100)" "5 320" "counters survived"
-tap_ok "attach B's eth0 too, skb mode" ip netns exec "$NS_B" "$X" attach eth0 --mode skb
+# B's eth0 is B's way out (its default route): the guard wants --force.
+tap_ok "attach B's eth0 too, skb mode" ip netns exec "$NS_B" "$X" attach eth0 --mode skb --force
 note_progs
 tap_ok "detach R's eth0" ip netns exec "$NS_R" "$X" detach eth0
 tap_is "$(pings "$A_IP4" "$B_IP4" 3)" 0 "B's copy drops the client with the same rules"
