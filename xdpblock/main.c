@@ -218,13 +218,13 @@ static int cmd_rules(void)
 	if (!err && env.cmd == CMD_ADD)
 		err = xb_state_add(&s, rules, n, &added, &skipped);
 	else if (!err)
-		err = xb_state_remove(&s, rules, n);
+		err = xb_state_remove(&s, rules, n, &added, &skipped);
 	xb_state_close(&s);
 	if (!err && env.file && env.cmd == CMD_ADD)
 		printf("added %zu rules (%zu already present)\n", added, skipped);
 	else if (!err && env.file)
-		printf("removed %zu rules\n", n);
-	else if (!err && skipped) {
+		printf("removed %zu rules (%zu repeated)\n", added, skipped);
+	else if (!err && skipped && env.cmd == CMD_ADD) {
 		xb_rule_str(&rules[0], text, sizeof(text));
 		tpk_err("already blocked: %s", text);
 	}

@@ -439,6 +439,24 @@ out:
 	return err;
 }
 
+/* Does an earlier line (in plan order) of the same prefix name the same
+ * rule as line order[i]? */
+static bool repeated(const struct xb_rule *rules, const size_t *order, const size_t *group, size_t i)
+{
+	struct xdpb_match m, e;
+
+	xb_rule_match(&rules[order[i]], &m);
+	for (size_t k = 0; k < i; k++) {
+		if (group[order[k]] != group[order[i]])
+			continue;
+		xb_rule_match(&rules[order[k]], &e);
+		if (e.flags == m.flags && e.proto == m.proto && e.port_lo == m.port_lo &&
+		    e.port_hi == m.port_hi)
+			return true;
+	}
+	return false;
+}
+
 int xb_plan_remove(const struct xb_rule *rules, size_t n,
 		   xb_lookup_fn lookup, void *ctx, struct xb_plan *plan)
 {
@@ -457,6 +475,11 @@ int xb_plan_remove(const struct xb_rule *rules, size_t n,
 
 		xb_rule_match(r, &m);
 		at_slot = find_match(v, &m);
+		if (at_slot < 0 && repeated(rules, order, group, i)) {
+			/* The file names it twice: as add notes its repeats. */
+			plan->skipped++;
+			continue;
+		}
 		if (at_slot < 0) {
 			xb_rule_str(r, text, sizeof(text));
 			tpk_err("%sno such rule: %s", where(r, at, sizeof(at)), text);

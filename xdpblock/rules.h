@@ -53,7 +53,7 @@ struct xb_plan {
 	size_t n;
 	uint32_t *ids;		/* rule ids that appear (add) or go (remove) */
 	size_t n_ids;
-	size_t skipped;		/* add: rules already present */
+	size_t skipped;		/* add: rules already present; remove: named twice */
 };
 
 /* Reads the trie entry of exactly this prefix: 0, -ENOENT, or -errno. */

@@ -440,7 +440,8 @@ int xb_state_add(struct xb_state *s, const struct xb_rule *rules, size_t n, size
 	return err;
 }
 
-int xb_state_remove(struct xb_state *s, const struct xb_rule *rules, size_t n)
+int xb_state_remove(struct xb_state *s, const struct xb_rule *rules, size_t n, size_t *removed,
+		    size_t *repeated)
 {
 	struct xb_plan p;
 	sigset_t held;
@@ -457,6 +458,8 @@ int xb_state_remove(struct xb_state *s, const struct xb_rule *rules, size_t n)
 	tpk_signals_release(&held);
 	if (err)
 		tpk_err_errno(err, "cannot remove the rules (nothing was removed)");
+	*removed = p.n_ids;
+	*repeated = p.skipped;
 	xb_plan_free(&p);
 	return err;
 }

@@ -66,7 +66,8 @@ int xb_state_load(struct xb_state *s, enum xb_prog p, struct xdpblock_bpf **skel
 
 int xb_state_add(struct xb_state *s, const struct xb_rule *rules, size_t n, size_t *added,
 		 size_t *skipped);
-int xb_state_remove(struct xb_state *s, const struct xb_rule *rules, size_t n);
+int xb_state_remove(struct xb_state *s, const struct xb_rule *rules, size_t n, size_t *removed,
+		    size_t *repeated);
 /* Every rule, ordered by id. */
 int xb_state_rows(struct xb_state *s, struct xb_row **rows, size_t *n);
 int xb_state_totals(struct xb_state *s, struct xdpb_counter t[XDPB_T_MAX]);

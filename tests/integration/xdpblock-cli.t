@@ -38,7 +38,7 @@ ip -n "$NS" link add xva type veth peer name xvb || tap_bail "cannot add veth"
 ip -n "$NS" link set xva up
 ip -n "$NS" link set xvb up
 
-tap_plan 74
+tap_plan 76
 
 # bad DESC WANT ARGS...: exit 2, that one line on stderr, nothing on stdout.
 bad() {
@@ -129,6 +129,13 @@ printf '198.18.0.0/24 proto udp port 53\n198.18.9.0/24\n' >"$TMP/rm.rules"
 out=$("$X" remove --file "$TMP/rm.rules" 2>&1); rc=$?
 tap_is "$rc/$out" "2/xdpblock: $TMP/rm.rules line 2: no such rule: 198.18.9.0/24" "remove file with a missing rule"
 tap_is "$("$X" list | wc -l)" 2 "... removed nothing"
+# A rule named twice in a remove file is a note, as in an add file.
+printf '198.18.3.0/24 proto tcp\n198.18.3.1\n' >"$TMP/dup.rules"
+"$X" add --file "$TMP/dup.rules" >/dev/null 2>&1
+printf '198.18.3.0/24 proto tcp\n198.18.3.1\n198.18.3.0/24 proto tcp # again\n' >"$TMP/dup.rules"
+out=$("$X" remove --file "$TMP/dup.rules" 2>&1); rc=$?
+tap_is "$rc/$out" "0/removed 2 rules (1 repeated)" "remove file naming a rule twice: removed, the repeat noted"
+tap_is "$("$X" list | wc -l)" 2 "... only the file's rules went"
 for i in $(seq 1 17); do echo "198.18.7.0/24 proto tcp port $i"; done >"$TMP/full.rules"
 out=$("$X" add --file "$TMP/full.rules" 2>&1); rc=$?
 tap_is "$rc/$out" \

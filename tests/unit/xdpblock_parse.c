@@ -139,7 +139,7 @@ static int del(const char *addr, const char *proto, const char *port)
 
 	if (xb_rule_make(addr, proto, port, &r, err, sizeof(err)))
 		return -EINVAL;
-	return xb_state_remove(&st, &r, 1);
+	return xb_state_remove(&st, &r, 1, &(size_t){ 0 }, &(size_t){ 0 });
 }
 
 /* Packets and bytes a rule has counted, found by its text in list order. */
