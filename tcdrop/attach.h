@@ -27,6 +27,11 @@ bool tcdrop_tcx_supported(void);
 /* Load, attach and pin. On failure nothing is left and the error has been
  * printed. 0 or -errno. */
 int tcdrop_attach(const struct tcdrop_target *t);
+/* Finish what killed tcdrop commands left in this namespace (see
+ * tcdrop_store_each_partial): undo each, with a note on stderr. Under the
+ * lock. How many, or -errno. */
+int tcdrop_recover(void);
+
 /* Undo an attachment and remove its pins: only tcdrop's link or filter, and
  * the clsact qdisc only if tcdrop made it and no filter is left on it.
  * 0 or -errno (printed). */

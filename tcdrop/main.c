@@ -383,6 +383,8 @@ int main(int argc, char **argv)
 		return TPK_EXIT_FAIL;
 	/* A deleted namespace leaves its pins: every command sweeps them. */
 	tcdrop_store_prune();
+	/* And a command killed half way leaves a hidden or partial entry. */
+	tcdrop_recover();
 	/* Ctrl-C only sets a flag nobody reads: an attach or detach, once
 	 * started, runs to its end (or its undo) rather than stop half way. */
 	if (env.cmd != CMD_STATUS)

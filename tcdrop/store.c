@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <net/if.h>
 #include <dirent.h>
+#include <stdbool.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -15,6 +16,8 @@
 #include "util.h"
 
 #define LOCK_PATH "/run/tcdrop.lock"
+/* bpffs refuses '.' anywhere in a name; an entry's ends in "gress". */
+#define HIDDEN "~"
 
 static char root[PATH_MAX];	/* BPFFS/tcdrop */
 static char nsdir[PATH_MAX];	/* BPFFS/tcdrop/NETNS */
@@ -85,6 +88,13 @@ int tcdrop_info_write(const char *entry, const struct tcdrop_info *info)
 	return err;
 }
 
+static bool hidden(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n && name[n - 1] == HIDDEN[0];
+}
+
 static int cmp_entry(const void *a, const void *b)
 {
 	const struct tcdrop_info *x = &((const struct tcdrop_entry *)a)->info;
@@ -107,7 +117,7 @@ int tcdrop_store_list(struct tcdrop_entry **out)
 	if (!d)
 		return errno == ENOENT ? 0 : -errno;
 	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.')
+		if (de->d_name[0] == '.' || hidden(de->d_name))
 			continue;
 		if (n == cap) {
 			cap = cap ? cap * 2 : 8;
@@ -128,6 +138,52 @@ int tcdrop_store_list(struct tcdrop_entry **out)
 	if (n > 1)	/* v is NULL when the folder is empty: qsort wants an array */
 		qsort(v, n, sizeof(*v), cmp_entry);
 	*out = v;
+	return n;
+}
+
+void tcdrop_entry_hidden(const char *entry, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s" HIDDEN, entry);
+}
+
+int tcdrop_store_rename(const char *from, const char *to)
+{
+	return rename(from, to) ? -errno : 0;
+}
+
+static bool pinned(const char *entry, const char *name)
+{
+	char path[PATH_MAX + 16];
+
+	snprintf(path, sizeof(path), "%s/%s", entry, name);
+	return !access(path, F_OK);
+}
+
+int tcdrop_store_each_partial(tcdrop_partial_fn fn, void *ctx)
+{
+	char path[PATH_MAX];
+	struct tcdrop_info info;
+	struct dirent *de;
+	int n = 0;
+	DIR *d = opendir(nsdir);
+
+	if (!d)
+		return errno == ENOENT ? 0 : -errno;
+	while ((de = readdir(d))) {
+		bool ok;
+
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		if (snprintf(path, sizeof(path), "%s/%s", nsdir, de->d_name) >= (int)sizeof(path))
+			continue;
+		ok = !tcdrop_info_read(path, &info);
+		if (!hidden(de->d_name) && ok &&
+		    pinned(path, info.mech == TCDROP_TCX ? "link" : "prog"))
+			continue;
+		fn(path, ok ? &info : NULL, ctx);
+		n++;
+	}
+	closedir(d);
 	return n;
 }
 

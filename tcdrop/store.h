@@ -21,11 +21,24 @@ int tcdrop_store_open(void);
 const char *tcdrop_store_dir(void);
 void tcdrop_entry_path(char *buf, size_t len, const char *ifname, uint32_t ifindex, int dir);
 /* Entries of this namespace, sorted by ifindex then direction; *out is
- * malloc'ed. Entries without a readable info map are skipped. Count or -errno. */
+ * malloc'ed. Hidden entries and those without a readable info map are
+ * skipped. Count or -errno. */
 int tcdrop_store_list(struct tcdrop_entry **out);
 /* Read/write an entry's pinned info map. 0 or -errno. */
 int tcdrop_info_read(const char *entry, struct tcdrop_info *info);
 int tcdrop_info_write(const char *entry, const struct tcdrop_info *info);
+/* The entry's folder while an attach builds it or a detach takes it
+ * apart: "NAME~" beside NAME, which always ends in "ingress" or "egress".
+ * Only a command in progress, or killed, leaves one. */
+void tcdrop_entry_hidden(const char *entry, char *buf, size_t len);
+/* rename(2): the one step that makes an attachment appear or disappear. */
+int tcdrop_store_rename(const char *from, const char *to);
+/* Call fn for every entry of this namespace that is not a whole attachment:
+ * a hidden one, or one without its info map (info is then NULL) or without
+ * its link or prog pin. Under the lock, only a killed command leaves those.
+ * How many, or -errno. */
+typedef void (*tcdrop_partial_fn)(const char *entry, const struct tcdrop_info *info, void *ctx);
+int tcdrop_store_each_partial(tcdrop_partial_fn fn, void *ctx);
 /* Remove the entry's pins and folder, then the namespace and tcdrop
  * folders if they became empty. 0 or -errno. */
 int tcdrop_store_remove(const char *entry);

@@ -6,6 +6,25 @@
 #include "nl.h"
 #include "tcfilters.h"
 
+/* Dump the tc objects (RTM_GETTFILTER, RTM_GETQDISC) of ifindex under parent. */
+static int tc_dump(int type, int ifindex, __u32 parent, tpk_nl_msg_fn fn, void *ctx)
+{
+	struct {
+		struct nlmsghdr nh;
+		struct tcmsg tc;
+	} req = {
+		.nh.nlmsg_len = NLMSG_LENGTH(sizeof(struct tcmsg)),
+		.nh.nlmsg_type = type,
+		.nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP,
+		.nh.nlmsg_seq = 1,
+		.tc.tcm_family = AF_UNSPEC,
+		.tc.tcm_ifindex = ifindex,
+		.tc.tcm_parent = parent,
+	};
+
+	return tpk_nl_dump(NETLINK_ROUTE, &req, req.nh.nlmsg_len, fn, ctx);
+}
+
 static int count_filter(const struct nlmsghdr *nh, void *ctx)
 {
 	if (nh->nlmsg_type == RTM_NEWTFILTER)
@@ -15,21 +34,35 @@ static int count_filter(const struct nlmsghdr *nh, void *ctx)
 
 int tcdrop_tc_filter_count(int ifindex, bool egress)
 {
-	struct {
-		struct nlmsghdr nh;
-		struct tcmsg tc;
-	} req = {
-		.nh.nlmsg_len = NLMSG_LENGTH(sizeof(struct tcmsg)),
-		.nh.nlmsg_type = RTM_GETTFILTER,
-		.nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP,
-		.nh.nlmsg_seq = 1,
-		.tc.tcm_family = AF_UNSPEC,
-		.tc.tcm_ifindex = ifindex,
-		/* Every chain and priority of that side of clsact. */
-		.tc.tcm_parent = TC_H_MAKE(TC_H_CLSACT,
-					   egress ? TC_H_MIN_EGRESS : TC_H_MIN_INGRESS),
-	};
-	int n = 0, err = tpk_nl_dump(NETLINK_ROUTE, &req, req.nh.nlmsg_len, count_filter, &n);
+	/* Every chain and priority of that side of clsact. */
+	int n = 0, err = tc_dump(RTM_GETTFILTER, ifindex,
+				 TC_H_MAKE(TC_H_CLSACT, egress ? TC_H_MIN_EGRESS : TC_H_MIN_INGRESS),
+				 count_filter, &n);
 
 	return err ? err : n;
+}
+
+struct qdisc_ask {
+	int ifindex;
+	int found;
+};
+
+static int match_clsact(const struct nlmsghdr *nh, void *ctx)
+{
+	struct qdisc_ask *q = ctx;
+	const struct tcmsg *tc = NLMSG_DATA(nh);
+
+	/* clsact and ingress both sit at ffff:fff1; either takes the place. */
+	if (nh->nlmsg_type == RTM_NEWQDISC && nh->nlmsg_len >= NLMSG_LENGTH(sizeof(*tc)) &&
+	    tc->tcm_ifindex == q->ifindex && tc->tcm_parent == TC_H_CLSACT)
+		q->found = 1;
+	return 0;
+}
+
+int tcdrop_clsact_present(int ifindex)
+{
+	struct qdisc_ask q = { .ifindex = ifindex };
+	int err = tc_dump(RTM_GETQDISC, ifindex, 0, match_clsact, &q);
+
+	return err ? err : q.found;
 }

@@ -10,4 +10,7 @@
  * ingress or egress side of the clsact qdisc of ifindex; -errno. */
 int tcdrop_tc_filter_count(int ifindex, bool egress);
 
+/* 1 when ifindex has a clsact (or ingress) qdisc, 0 when not; -errno. */
+int tcdrop_clsact_present(int ifindex);
+
 #endif
