@@ -18,13 +18,15 @@
 
 #define LINK_PREFIX "link-"
 
-static void link_path(const struct xb_state *s, uint64_t netns, const char *dev,
+/* The ifindex makes the name unique while the device lives, whatever it is
+ * renamed to; the device name is there for when it is gone. */
+static void link_path(const struct xb_state *s, uint64_t netns, int ifindex, const char *dev,
 		      char *buf, size_t len)
 {
 	char pin[IF_NAMESIZE];
 
 	tpk_pin_name(dev, pin, sizeof(pin), false);
-	snprintf(buf, len, "%s/" LINK_PREFIX "%" PRIu64 "-%s", s->dir, netns, pin);
+	snprintf(buf, len, "%s/" LINK_PREFIX "%" PRIu64 "-%d-%s", s->dir, netns, ifindex, pin);
 }
 
 /* ifindex of a pinned link's device, 0 when the device is gone. */
@@ -53,29 +55,74 @@ static const char *mode_name(uint32_t ifindex)
 	return NULL;
 }
 
+/* Detach (even if someone else holds the link open) and unpin. */
+static int unpin(struct xb_state *s, const struct xb_link *l)
+{
+	char path[PATH_MAX + 300];
+	int fd, err = 0;
+
+	snprintf(path, sizeof(path), "%s/%s", s->dir, l->pin);
+	fd = bpf_obj_get(path);
+	if (fd >= 0) {
+		bpf_link_detach(fd);
+		close(fd);
+	}
+	if (unlink(path) && errno != ENOENT) {
+		err = -errno;
+		tpk_err_errno(err, "cannot remove %s", path);
+	}
+	return err;
+}
+
+/* This namespace's link on ifindex; with none (or ifindex 0: no device of
+ * that name), a link of a gone device that was called dev. out->pin is ""
+ * when there is neither. */
+static int find(struct xb_state *s, int ifindex, const char *dev, struct xb_link *out)
+{
+	uint64_t self = tpk_netns_self_inode();
+	struct xb_link *v;
+	size_t n;
+	int err = xb_links(s, &v, &n);
+
+	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; !err && i < n; i++) {
+		if (v[i].netns != self)
+			continue;
+		if (ifindex > 0 && v[i].ifindex == (uint32_t)ifindex) {
+			*out = v[i];
+			break;
+		}
+		if (!v[i].ifindex && !strcmp(v[i].ifname, dev))
+			*out = v[i];
+	}
+	if (!err)
+		free(v);
+	return err;
+}
+
 int xb_link_attach(struct xb_state *s, const char *dev, uint32_t flags, enum xb_prog prog)
 {
 	LIBBPF_OPTS(bpf_link_create_opts, opts, .flags = flags);
 	struct xdpblock_bpf *skel = NULL;
-	struct bpf_link_info info;
+	struct xb_link found;
 	char path[PATH_MAX + 64];
 	int ifindex, fd, err;
 
 	ifindex = tpk_ifindex(dev);
 	if (ifindex < 0)
 		return ifindex;
-	link_path(s, tpk_netns_self_inode(), dev, path, sizeof(path));
-	fd = bpf_obj_get(path);
-	if (fd >= 0) {
-		err = link_info(fd, &info);
-		close(fd);
-		if (!err && info.xdp.ifindex) {
-			tpk_err("already attached to %s", dev);
-			return -EEXIST;
-		}
-		/* A device of that name went away and came back: forget the old one. */
-		unlink(path);
+	err = find(s, ifindex, dev, &found);
+	if (err)
+		return err;
+	if (found.ifindex) {
+		tpk_err("already attached to %s", dev);
+		return -EEXIST;
 	}
+	/* A device of that name went away and came back: forget the old one. */
+	if (found.pin[0])
+		unpin(s, &found);
+	link_path(s, tpk_netns_self_inode(), ifindex, dev, path, sizeof(path));
+	unlink(path);	/* the same ifindex, dead: its device is gone */
 
 	if (tpk_verbose)
 		fprintf(stderr, "%s: walking prefixes with the %s program\n", tpk_progname,
@@ -109,41 +156,44 @@ out:
 
 int xb_link_detach(struct xb_state *s, const char *dev)
 {
-	char path[PATH_MAX + 64];
-	int fd;
+	int ifindex = if_nametoindex(dev), err;
+	struct xb_link l = { 0 };
 
-	link_path(s, tpk_netns_self_inode(), dev, path, sizeof(path));
-	fd = s->dir_fd >= 0 ? bpf_obj_get(path) : -1;
-	if (fd < 0) {
-		if (tpk_ifindex(dev) < 0)
-			return -ENODEV;
+	if (s->dir_fd >= 0) {
+		err = find(s, ifindex, dev, &l);
+		if (err)
+			return err;
+	}
+	/* A device by that name now, and the link by that name is a gone one's. */
+	if (!l.pin[0] || (ifindex && !l.ifindex)) {
+		if (!ifindex)
+			return tpk_ifindex(dev);	/* says there is no such device */
 		tpk_err("not attached to %s", dev);
 		return -ENOENT;
 	}
-	/* Detach even if someone else holds the link open. */
-	bpf_link_detach(fd);
-	close(fd);
-	if (unlink(path)) {
-		int err = -errno;
-
-		tpk_err_errno(err, "cannot remove %s", path);
-		return err;
-	}
-	return 0;
+	return unpin(s, &l);
 }
 
+/* "link-NETNS-IFINDEX-NAME"; an older xdpblock's "link-NETNS-NAME" too. */
 static int parse_name(const char *name, struct xb_link *l)
 {
-	const char *p = name + strlen(LINK_PREFIX);
+	const char *p = name + strlen(LINK_PREFIX), *dev;
 	char *end;
 
-	if (strncmp(name, LINK_PREFIX, strlen(LINK_PREFIX)))
+	if (strncmp(name, LINK_PREFIX, strlen(LINK_PREFIX)) || strlen(name) >= sizeof(l->pin))
 		return -EINVAL;
 	errno = 0;
 	l->netns = strtoull(p, &end, 10);
-	if (errno || end == p || *end != '-' || !end[1] || strlen(end + 1) >= sizeof(l->ifname))
+	if (errno || end == p || *end != '-' || !end[1])
 		return -EINVAL;
-	tpk_pin_name(end + 1, l->ifname, sizeof(l->ifname), true);
+	dev = end + 1;
+	strtoul(dev, &end, 10);
+	if (end != dev && *end == '-' && end[1])
+		dev = end + 1;
+	if (strlen(dev) >= sizeof(l->ifname))
+		return -EINVAL;
+	tpk_pin_name(dev, l->ifname, sizeof(l->ifname), true);
+	strcpy(l->pin, name);
 	return 0;
 }
 
@@ -179,8 +229,11 @@ int xb_links(struct xb_state *s, struct xb_link **out, size_t *n_out)
 		l.ifindex = info.xdp.ifindex;
 		l.link_id = info.id;
 		l.prog_id = info.prog_id;
-		if (l.ifindex && l.netns == self)
+		/* Renamed since? The kernel's name, not the one the pin was given. */
+		if (l.ifindex && l.netns == self) {
+			if_indextoname(l.ifindex, l.ifname);
 			l.mode = mode_name(l.ifindex);
+		}
 		nv = realloc(v, (n + 1) * sizeof(*v));
 		if (!nv) {
 			closedir(d);
@@ -206,14 +259,10 @@ int xb_links_prune(struct xb_state *s)
 	if (err)
 		return err;
 	for (size_t i = 0; i < n; i++) {
-		char path[PATH_MAX + 64];
-
-		if (v[i].ifindex) {
+		if (v[i].ifindex)
 			live++;
-			continue;
-		}
-		link_path(s, v[i].netns, v[i].ifname, path, sizeof(path));
-		unlink(path);
+		else
+			unpin(s, &v[i]);
 	}
 	free(v);
 	return live;

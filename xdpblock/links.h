@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /* Devices the program is attached to: one pinned bpf_link each, named
- * link-<netns inode>-<ifname> in the state folder, so that an attachment
- * outlives the command and two namespaces' eth0 do not collide. */
+ * link-<netns inode>-<ifindex>-<ifname> in the state folder, so that an
+ * attachment outlives the command, two namespaces' eth0 do not collide, and
+ * a renamed device is still found by its ifindex (the kernel's link says
+ * which device it is on; the name in the pin only names a gone one). */
 #ifndef XDPBLOCK_LINKS_H
 #define XDPBLOCK_LINKS_H
 
@@ -12,7 +14,8 @@
 #include "state.h"
 
 struct xb_link {
-	char ifname[IF_NAMESIZE];
+	char pin[64];		/* file name in the state folder */
+	char ifname[IF_NAMESIZE];	/* the device's name now (this netns) */
 	uint64_t netns;
 	uint32_t ifindex;	/* 0 once the device is gone */
 	uint32_t link_id, prog_id;

@@ -101,7 +101,7 @@ tap_unlike "$(ip -n "$NS" link show xva)" 'prog/xdp' "nothing left on xva"
 tap_ok "attach (under ip netns exec)" in_ns "$X" attach xva
 note_progs
 tap_like "$(ip -n "$NS" link show xva)" 'prog/xdp id [0-9]+' "xdpblock's program is on xva"
-tap_ok "pinned link" test -e "$PINS/link-$(stat -L -c %i "/run/netns/$NS")-xva"
+tap_is "$(ls "$PINS" | grep -cx "link-$(stat -L -c %i "/run/netns/$NS")-[0-9]*-xva")" 1 "pinned link: link-NETNS-IFINDEX-DEV"
 out=$(in_ns "$X" attach xva 2>&1); rc=$?
 tap_is "$rc/$out" "2/xdpblock: already attached to xva" "attach twice"
 tap_like "$(in_ns "$X" status)" 'attached: xva \(netns [0-9]+, ifindex [0-9]+, native' "status names the device"
