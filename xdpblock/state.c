@@ -565,11 +565,10 @@ int xb_state_flush(struct xb_state *s, bool unpin)
 		/* Rules first, so no packet meets a rule without its counter. */
 		static const int order[] = { XB_MAP_V4, XB_MAP_V6, XB_MAP_STATS };
 
+		/* meta keeps the next id: ids are never reused while pinned. */
 		for (size_t i = 0; i < ARRAY_SIZE(order) && !err; i++)
 			if (s->fd[order[i]] >= 0)
 				err = empty_map(s->fd[order[i]]);
-		if (!err && s->fd[XB_MAP_META] >= 0)
-			err = write_next_id(s, 1);
 		if (err)
 			tpk_err_errno(err, "cannot flush the rules");
 		return err;

@@ -38,7 +38,7 @@ ip -n "$NS" link add xva type veth peer name xvb || tap_bail "cannot add veth"
 ip -n "$NS" link set xva up
 ip -n "$NS" link set xvb up
 
-tap_plan 76
+tap_plan 77
 
 # bad DESC WANT ARGS...: exit 2, that one line on stderr, nothing on stdout.
 bad() {
@@ -187,8 +187,13 @@ tap_diag "100k-rule remove: $(( ($(date +%s%N) - start) / 1000000 )) ms"
 tap_is "$("$X" list | tail -n +2 | wc -l)" 2001 "... leaves the 2001 others"
 
 # --- flush -----------------------------------------------------------------
+last=$("$X" list | awk 'NR > 1 { print $1 }' | sort -n | tail -n1)
 tap_ok "flush while attached" "$X" flush
 tap_is "$("$X" list | tail -n +2 | wc -l)" 0 "... removes every rule"
+"$X" add 198.18.77.1 >/dev/null
+id=$("$X" list | awk 'NR == 2 { print $1 }')
+tap_ok "... and rule ids go on (last before flush $last, then $id): never reused" test "$id" -gt "$last"
+"$X" remove 198.18.77.1
 tap_ok "... keeps the maps for the attached device" test -e "$PINS/rules_v4"
 tap_ok "detach" in_ns "$X" detach xva
 tap_ok "flush" "$X" flush
