@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/statfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -139,6 +140,24 @@ int tpk_bpffs_persistent(char *buf, size_t len)
 	}
 	snprintf(buf, len, "%s", TPK_BPFFS);
 	return tpk_bpffs_ensure();
+}
+
+int tpk_require_writable(const char *path)
+{
+	char buf[PATH_MAX], *slash;
+	struct statvfs st;
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	while (statvfs(buf, &st)) {
+		slash = strrchr(buf, '/');
+		if (errno != ENOENT || !slash || slash == buf)
+			return 0;	/* what comes next says what is wrong */
+		*slash = '\0';
+	}
+	if (!(st.f_flag & ST_RDONLY))
+		return 0;
+	tpk_err("%s is on a read-only mount: nothing changed", path);
+	return -EROFS;
 }
 
 int tpk_mkdir_p(const char *path)

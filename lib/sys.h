@@ -28,6 +28,10 @@ int tpk_bpffs_ensure(void);
  * "/proc/PID/root" + TPK_BPFFS. One-line error when there is none.
  * 0 or -errno. */
 int tpk_bpffs_persistent(char *buf, size_t len);
+/* One line and -EROFS when path (an existing folder, or its nearest
+ * existing parent) is on a read-only mount: a command that would change
+ * pins asks first, so that it changes nothing rather than half. 0 else. */
+int tpk_require_writable(const char *path);
 /* mkdir -p below bpffs, mode 0700. */
 int tpk_mkdir_p(const char *path);
 /* Load a kernel module if it is not loaded yet (modprobe), quietly. 0 when

@@ -381,6 +381,8 @@ int main(int argc, char **argv)
 		return TPK_EXIT_FAIL;
 	if (tcdrop_lock() < 0)
 		return TPK_EXIT_FAIL;
+	if (env.cmd != CMD_STATUS && tpk_require_writable(tcdrop_store_dir()))
+		return TPK_EXIT_FAIL;
 	/* A deleted namespace leaves its pins: every command sweeps them. */
 	tcdrop_store_prune();
 	/* And a command killed half way leaves a hidden or partial entry. */

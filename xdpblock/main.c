@@ -249,6 +249,8 @@ static int cmd_attach_detach(void)
 	if (env.cmd == CMD_ATTACH && !env.force && tpk_way_out_refuse(env.arg, ifindex))
 		return TPK_EXIT_USAGE;
 	err = xb_state_open(&s, env.cmd == CMD_ATTACH ? XB_CREATE : XB_WRITE);
+	if (!err && s.dir_fd >= 0)
+		err = tpk_require_writable(s.dir);
 	if (!err && env.cmd == CMD_ATTACH)
 		err = xb_link_attach(&s, env.arg, env.xdp_flags, prog);
 	else if (!err)
@@ -313,6 +315,8 @@ static int cmd_flush(void)
 	int live, err;
 
 	err = xb_state_open(&s, XB_WRITE);
+	if (!err && s.dir_fd >= 0)
+		err = tpk_require_writable(s.dir);
 	if (!err && s.dir_fd >= 0) {
 		live = xb_links_prune(&s);
 		err = live < 0 ? live : xb_state_flush(&s, live == 0);
