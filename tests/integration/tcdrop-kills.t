@@ -1,7 +1,7 @@
 #!/bin/bash
 # SIGKILL at every state-changing system call of tcdrop attach and detach,
 # both mechanisms (issue 15). strace lists the calls one run makes (bpf,
-# netlink, and the pin folder's mkdir/unlink/rmdir); then, for each of them,
+# netlink, and the pin folder's mkdir/rename/unlink/rmdir); then, for each,
 # a new run is killed as it enters that call, so the kernel holds exactly
 # what the calls before it made. The next tcdrop command (status, detach or
 # attach in turn) must leave the kernel agreeing with what status shows:
@@ -28,7 +28,12 @@ ip netns add "$ns" || tap_bail "cannot create namespace $ns"
 N ip link add v0 type veth peer v1 && N ip link set v0 up && N ip link set v1 up ||
 	tap_bail "cannot create a veth in $ns"
 ino=$(stat -L -c %i "/run/netns/$ns")
-CALLS=bpf,%net,mkdir,mkdirat,unlink,unlinkat,rmdir
+# Every call that can change what the kernel or bpffs holds: bpf, netlink
+# requests, the pin folder's calls. A kill as one enters leaves the state
+# the calls before it made, so each state between two of them is met once.
+CALLS=bpf,sendto,sendmsg,mkdir,mkdirat,unlink,unlinkat,rmdir,rename,renameat,renameat2
+# LeakSanitizer cannot run under ptrace (make check SANITIZE=1).
+STRACE_ENV=(env "ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0")
 
 # What the kernel has: "DIR MECH" per tcdrop program on v0, then a line per
 # clsact qdisc.
@@ -52,14 +57,14 @@ status_view() {
 pins() { ls -A "$BPFFS/tcdrop/$ino" 2>/dev/null | wc -l; }
 # Every call of CALLS one run of tcdrop ARGS makes, as "NAME INVOCATION".
 calls() {
-	N strace -f -qq -o "$TMP/trace" -e trace=$CALLS "$T" "$@" >/dev/null 2>&1 || return
+	N "${STRACE_ENV[@]}" strace -f -qq -o "$TMP/trace" -e trace=$CALLS "$T" "$@" >/dev/null 2>&1 || return
 	sed -nE 's/^([0-9]+ +)?([a-z_0-9]+)\(.*/\2/p' "$TMP/trace" |
 		awk '{ print $1, ++seen[$1] }'
 }
 killed_at() {	# NAME INVOCATION ARGS...
 	local sc=$1 when=$2
 	shift 2
-	N strace -f -qq -o /dev/null -e trace=$CALLS \
+	N "${STRACE_ENV[@]}" strace -f -qq -o /dev/null -e trace=$CALLS \
 		-e inject="$sc:signal=KILL:when=$when" "$T" "$@" >/dev/null 2>&1
 }
 # Force v0 back to nothing, so that one failure does not cascade.
