@@ -53,9 +53,6 @@ void tpk_signals_setup(volatile sig_atomic_t *flag);
 /* Strict decimal parse of the whole string into [min, max]. 0 or -EINVAL/-ERANGE. */
 int tpk_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);
 
-/* A JSON string: quoted, with '"', '\\' and control characters escaped. */
-void tpk_json_str(FILE *f, const char *s);
-
 /* Refuse to go on without root, with one line. */
 int tpk_require_root(void);
 

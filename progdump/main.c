@@ -117,7 +117,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
-static int show(int argc, char **argv, struct pd_json *j)
+static int show(int argc, char **argv, struct tpk_json *j)
 {
 	struct pd_pins table, *pins = NULL;
 	int *fds = NULL, n = 0, i, err, ret = TPK_EXIT_OK;
@@ -147,7 +147,7 @@ static int show(int argc, char **argv, struct pd_json *j)
 		goto out;
 	}
 	if (j && n > 1)
-		pd_json_start_array(j);
+		tpk_json_array(j);
 	for (i = 0; i < n; i++) {
 		err = pd_show_fd(fds[i], j, pins);
 		if (err) {
@@ -157,7 +157,7 @@ static int show(int argc, char **argv, struct pd_json *j)
 		}
 	}
 	if (j && n > 1)
-		pd_json_end_array(j);
+		tpk_json_array_end(j);
 out:
 	for (i = 0; i < n; i++)
 		close(fds[i]);
@@ -167,7 +167,7 @@ out:
 	return ret;
 }
 
-static int dump_one(int fd, bool visual, bool opcodes, bool linum, struct pd_json *j)
+static int dump_one(int fd, bool visual, bool opcodes, bool linum, struct tpk_json *j)
 {
 	struct pd_dump d;
 	struct pd_prog p;
@@ -198,7 +198,7 @@ static int dump_one(int fd, bool visual, bool opcodes, bool linum, struct pd_jso
 	return err;
 }
 
-static int dump(int argc, char **argv, struct pd_json *j)
+static int dump(int argc, char **argv, struct tpk_json *j)
 {
 	bool visual = false, opcodes = false, linum = false;
 	int *fds, n, i, ret = TPK_EXIT_OK;
@@ -242,26 +242,26 @@ static int dump(int argc, char **argv, struct pd_json *j)
 	/* Several programs: each under its show header (an object with
 	 * "insns" in JSON), as bpftool does. */
 	if (j && n > 1)
-		pd_json_start_array(j);
+		tpk_json_array(j);
 	for (i = 0; i < n && !ret; i++) {
 		if (n > 1) {
 			struct pd_prog p;
 
 			if (j)
-				pd_json_start_object(j);
+				tpk_json_object(j);
 			if (pd_prog_fetch(fds[i], &p, false) == 0)
 				pd_show_header(&p.info, fds[i], j);
 			if (j)
-				pd_json_name(j, "insns");
+				tpk_json_key(j, "insns");
 		}
 		ret = dump_one(fds[i], visual, opcodes, linum, j);
 		if (j && n > 1)
-			pd_json_end_object(j);
+			tpk_json_object_end(j);
 		else if (n > 1 && i != n - 1)
 			printf("\n");
 	}
 	if (j && n > 1)
-		pd_json_end_array(j);
+		tpk_json_array_end(j);
 out:
 	for (i = 0; i < n; i++)
 		close(fds[i]);
@@ -306,7 +306,7 @@ int main(int argc, char **argv)
 		.doc = doc,
 	};
 	const char *cmd;
-	struct pd_json json, *j = NULL;
+	struct tpk_json json, *j = NULL;
 	int err;
 
 	tpk_progname = "progdump";
@@ -322,7 +322,7 @@ int main(int argc, char **argv)
 		return cbpf(env.argc - 1, env.argv + 1);
 
 	if (env.json) {
-		pd_json_init(&json, stdout, env.pretty);
+		tpk_json_init(&json, stdout, env.pretty);
 		j = &json;
 	}
 	if (!strcmp(cmd, "list") || !strcmp(cmd, "show")) {
@@ -338,7 +338,7 @@ int main(int argc, char **argv)
 		return TPK_EXIT_USAGE;
 	}
 	if (j)
-		pd_json_finish(j);
+		tpk_json_finish(j);
 	if (fflush(stdout) && errno != EPIPE) {
 		tpk_err_errno(-errno, "can't write output");
 		return TPK_EXIT_FAIL;

@@ -46,9 +46,9 @@ static void *find_rodata(const __u32 *ids, __u32 n, struct bpf_map_info *info)
 	return NULL;
 }
 
-static int dump(const struct btf *btf, __u32 id, const void *data, struct pd_json *j, bool plain);
+static int dump(const struct btf *btf, __u32 id, const void *data, struct tpk_json *j, bool plain);
 
-static int dump_int(const struct btf_type *t, const void *data, struct pd_json *j, bool plain)
+static int dump_int(const struct btf_type *t, const void *data, struct tpk_json *j, bool plain)
 {
 	__u32 enc = btf_int_encoding(t), bits = btf_int_bits(t);
 	char c;
@@ -58,35 +58,35 @@ static int dump_int(const struct btf_type *t, const void *data, struct pd_json *
 	switch (enc) {
 	case 0:
 		if (bits == 64)
-			pd_json_raw(j, "%llu", *(const unsigned long long *)data);
+			tpk_json_raw(j, "%llu", *(const unsigned long long *)data);
 		else if (bits == 32)
-			pd_json_raw(j, "%u", *(const __u32 *)data);
+			tpk_json_raw(j, "%u", *(const __u32 *)data);
 		else if (bits == 16)
-			pd_json_raw(j, "%hu", *(const __u16 *)data);
+			tpk_json_raw(j, "%hu", *(const __u16 *)data);
 		else
-			pd_json_raw(j, "%hhu", *(const __u8 *)data);
+			tpk_json_raw(j, "%hhu", *(const __u8 *)data);
 		return 0;
 	case BTF_INT_SIGNED:
 		if (bits == 64)
-			pd_json_raw(j, "%lld", *(const long long *)data);
+			tpk_json_raw(j, "%lld", *(const long long *)data);
 		else if (bits == 32)
-			pd_json_raw(j, "%d", *(const __s32 *)data);
+			tpk_json_raw(j, "%d", *(const __s32 *)data);
 		else if (bits == 16)
-			pd_json_raw(j, "%hd", *(const __s16 *)data);
+			tpk_json_raw(j, "%hd", *(const __s16 *)data);
 		else
-			pd_json_raw(j, "%hhd", *(const __s8 *)data);
+			tpk_json_raw(j, "%hhd", *(const __s8 *)data);
 		return 0;
 	case BTF_INT_CHAR:
 		c = *(const char *)data;
 		if (isprint((unsigned char)c))
-			pd_json_raw(j, "\"%c\"", c);
+			tpk_json_raw(j, "\"%c\"", c);
 		else if (plain)
-			pd_json_raw(j, "0x%hhx", (unsigned char)c);
+			tpk_json_raw(j, "0x%hhx", (unsigned char)c);
 		else
-			pd_json_raw(j, "\"\\u00%02hhx\"", (unsigned char)c);
+			tpk_json_raw(j, "\"\\u00%02hhx\"", (unsigned char)c);
 		return 0;
 	case BTF_INT_BOOL:
-		pd_json_bool(j, *(const _Bool *)data);
+		tpk_json_bool(j, *(const _Bool *)data);
 		return 0;
 	}
 	return -1;
@@ -115,7 +115,7 @@ static bool is_string(const struct btf *btf, const struct btf_array *a, const ch
 	return false;
 }
 
-static int dump(const struct btf *btf, __u32 id, const void *data, struct pd_json *j, bool plain)
+static int dump(const struct btf *btf, __u32 id, const void *data, struct tpk_json *j, bool plain)
 {
 	const struct btf_type *t = btf__type_by_id(btf, id);
 	const struct btf_array *a;
@@ -135,23 +135,23 @@ static int dump(const struct btf *btf, __u32 id, const void *data, struct pd_jso
 	case BTF_KIND_ARRAY:
 		a = btf_array(t);
 		if (is_string(btf, a, data)) {
-			pd_json_string(j, data);
+			tpk_json_string(j, data);
 			return 0;
 		}
 		size = btf__resolve_size(btf, a->type);
 		if (size < 0)
 			return -1;
-		pd_json_start_array(j);
+		tpk_json_array(j);
 		for (i = 0; i < a->nelems; i++)
 			if (dump(btf, a->type, (const char *)data + i * size, j, plain))
 				return -1;
-		pd_json_end_array(j);
+		tpk_json_array_end(j);
 		return 0;
 	}
 	return -1;	/* structs, enums, pointers: left out (README) */
 }
 
-void pd_metadata_show(const __u32 *ids, __u32 n, struct pd_json *json)
+void pd_metadata_show(const __u32 *ids, __u32 n, struct tpk_json *json)
 {
 	const struct btf_var_secinfo *v;
 	const struct btf_type *sec;
@@ -176,18 +176,18 @@ void pd_metadata_show(const __u32 *ids, __u32 n, struct pd_json *json)
 	for (i = 0; i < btf_vlen(sec); i++, v++) {
 		const struct btf_type *var = btf__type_by_id(btf, v->type);
 		const char *name = var ? btf__name_by_offset(btf, var->name_off) : NULL;
-		struct pd_json plain;
+		struct tpk_json plain;
 
 		if (!name || strncmp(name, PREFIX, strlen(PREFIX)) ||
 		    v->offset + (__u64)v->size > info.value_size)
 			continue;
 		if (json) {
 			if (!header) {
-				pd_json_name(json, "metadata");
-				pd_json_start_object(json);
+				tpk_json_key(json, "metadata");
+				tpk_json_object(json);
 				header = true;
 			}
-			pd_json_name(json, name + strlen(PREFIX));
+			tpk_json_key(json, name + strlen(PREFIX));
 			if (dump(btf, var->type, (char *)value + v->offset, json, false))
 				break;
 			continue;
@@ -197,13 +197,13 @@ void pd_metadata_show(const __u32 *ids, __u32 n, struct pd_json *json)
 			header = true;
 		}
 		printf("\n\t\t%s = ", name + strlen(PREFIX));
-		pd_json_init(&plain, stdout, false);
+		tpk_json_init(&plain, stdout, false);
 		if (dump(btf, var->type, (char *)value + v->offset, &plain, true))
 			break;
 	}
 	if (header) {
 		if (json)
-			pd_json_end_object(json);
+			tpk_json_object_end(json);
 		else
 			printf("\n");
 	}

@@ -8,6 +8,6 @@
 #include "json.h"
 
 /* json == NULL prints text. Prints nothing without such variables. */
-void pd_metadata_show(const __u32 *map_ids, __u32 nr_map_ids, struct pd_json *json);
+void pd_metadata_show(const __u32 *map_ids, __u32 nr_map_ids, struct tpk_json *json);
 
 #endif

@@ -72,7 +72,7 @@ static const char *type_name(__u32 type, char *buf, size_t size)
 	return NULL;
 }
 
-void pd_show_header(const struct bpf_prog_info *info, int fd, struct pd_json *j)
+void pd_show_header(const struct bpf_prog_info *info, int fd, struct tpk_json *j)
 {
 	char name[128], num[16];
 	const char *type = type_name(info->type, num, sizeof(num));
@@ -81,32 +81,32 @@ void pd_show_header(const struct bpf_prog_info *info, int fd, struct pd_json *j)
 	if (*info->name)
 		pd_prog_full_name(info, fd, name, sizeof(name));
 	if (j) {
-		pd_json_name(j, "id");
-		pd_json_uint(j, info->id);
-		pd_json_name(j, "type");
+		tpk_json_key(j, "id");
+		tpk_json_uint(j, info->id);
+		tpk_json_key(j, "type");
 		if (type)
-			pd_json_string(j, type);
+			tpk_json_string(j, type);
 		else
-			pd_json_uint(j, info->type);
+			tpk_json_uint(j, info->type);
 		if (*info->name) {
-			pd_json_name(j, "name");
-			pd_json_string(j, name);
+			tpk_json_key(j, "name");
+			tpk_json_string(j, name);
 		}
-		pd_json_name(j, "tag");
-		pd_json_raw(j, "\"%02x%02x%02x%02x%02x%02x%02x%02x\"",
+		tpk_json_key(j, "tag");
+		tpk_json_raw(j, "\"%02x%02x%02x%02x%02x%02x%02x%02x\"",
 			    info->tag[0], info->tag[1], info->tag[2], info->tag[3],
 			    info->tag[4], info->tag[5], info->tag[6], info->tag[7]);
-		pd_json_name(j, "gpl_compatible");
-		pd_json_bool(j, info->gpl_compatible);
+		tpk_json_key(j, "gpl_compatible");
+		tpk_json_bool(j, info->gpl_compatible);
 		if (info->run_time_ns) {
-			pd_json_name(j, "run_time_ns");
-			pd_json_uint(j, info->run_time_ns);
-			pd_json_name(j, "run_cnt");
-			pd_json_uint(j, info->run_cnt);
+			tpk_json_key(j, "run_time_ns");
+			tpk_json_uint(j, info->run_time_ns);
+			tpk_json_key(j, "run_cnt");
+			tpk_json_uint(j, info->run_cnt);
 		}
 		if (info->recursion_misses) {
-			pd_json_name(j, "recursion_misses");
-			pd_json_uint(j, info->recursion_misses);
+			tpk_json_key(j, "recursion_misses");
+			tpk_json_uint(j, info->recursion_misses);
 		}
 		return;
 	}
@@ -129,7 +129,7 @@ void pd_show_header(const struct bpf_prog_info *info, int fd, struct pd_json *j)
 	printf("\n");
 }
 
-static void show_json(const struct pd_prog *p, int fd, struct pd_json *j, const struct pd_pins *pins)
+static void show_json(const struct pd_prog *p, int fd, struct tpk_json *j, const struct pd_pins *pins)
 {
 	const struct bpf_prog_info *i = &p->info;
 	const struct pd_pin *it = NULL;
@@ -138,52 +138,52 @@ static void show_json(const struct pd_prog *p, int fd, struct pd_json *j, const 
 	char buf[32];
 	__u32 k;
 
-	pd_json_start_object(j);
+	tpk_json_object(j);
 	pd_show_header(i, fd, j);
 	if (i->load_time) {
 		load_time(i->load_time, true, buf, sizeof(buf));
-		pd_json_name(j, "loaded_at");
-		pd_json_raw(j, "%s", buf);
-		pd_json_name(j, "uid");
-		pd_json_uint(j, i->created_by_uid);
+		tpk_json_key(j, "loaded_at");
+		tpk_json_raw(j, "%s", buf);
+		tpk_json_key(j, "uid");
+		tpk_json_uint(j, i->created_by_uid);
 	}
-	pd_json_name(j, "orphaned");
-	pd_json_bool(j, p->orphaned);
-	pd_json_name(j, "bytes_xlated");
-	pd_json_uint(j, i->xlated_prog_len);
-	pd_json_name(j, "jited");
-	pd_json_bool(j, i->jited_prog_len);
+	tpk_json_key(j, "orphaned");
+	tpk_json_bool(j, p->orphaned);
+	tpk_json_key(j, "bytes_xlated");
+	tpk_json_uint(j, i->xlated_prog_len);
+	tpk_json_key(j, "jited");
+	tpk_json_bool(j, i->jited_prog_len);
 	if (i->jited_prog_len) {
-		pd_json_name(j, "bytes_jited");
-		pd_json_uint(j, i->jited_prog_len);
+		tpk_json_key(j, "bytes_jited");
+		tpk_json_uint(j, i->jited_prog_len);
 	}
 	memlock = fdinfo_value(fd, "memlock");
 	if (memlock) {
-		pd_json_name(j, "bytes_memlock");
-		pd_json_raw(j, "%lld", atoll(memlock));
+		tpk_json_key(j, "bytes_memlock");
+		tpk_json_raw(j, "%lld", atoll(memlock));
 	}
 	free(memlock);
 	if (i->nr_map_ids && p->map_ids) {
-		pd_json_name(j, "map_ids");
-		pd_json_start_array(j);
+		tpk_json_key(j, "map_ids");
+		tpk_json_array(j);
 		for (k = 0; k < i->nr_map_ids; k++)
-			pd_json_uint(j, p->map_ids[k]);
-		pd_json_end_array(j);
+			tpk_json_uint(j, p->map_ids[k]);
+		tpk_json_array_end(j);
 	}
 	if (i->btf_id) {
-		pd_json_name(j, "btf_id");
-		pd_json_uint(j, i->btf_id);
+		tpk_json_key(j, "btf_id");
+		tpk_json_uint(j, i->btf_id);
 	}
 	/* bpftool prints the list, even empty, once any program is pinned. */
 	if (pins && !pd_pins_empty(pins)) {
-		pd_json_name(j, "pinned");
-		pd_json_start_array(j);
+		tpk_json_key(j, "pinned");
+		tpk_json_array(j);
 		while ((path = pd_pins_next(pins, i->id, &it)))
-			pd_json_string(j, path);
-		pd_json_end_array(j);
+			tpk_json_string(j, path);
+		tpk_json_array_end(j);
 	}
 	pd_metadata_show(p->map_ids, p->map_ids ? i->nr_map_ids : 0, j);
-	pd_json_end_object(j);
+	tpk_json_object_end(j);
 }
 
 static void show_plain(const struct pd_prog *p, int fd, const struct pd_pins *pins)
@@ -224,7 +224,7 @@ static void show_plain(const struct pd_prog *p, int fd, const struct pd_pins *pi
 	pd_metadata_show(p->map_ids, p->map_ids ? i->nr_map_ids : 0, NULL);
 }
 
-int pd_show_fd(int fd, struct pd_json *j, const struct pd_pins *pins)
+int pd_show_fd(int fd, struct tpk_json *j, const struct pd_pins *pins)
 {
 	struct pd_prog p;
 	int err;
@@ -240,13 +240,13 @@ int pd_show_fd(int fd, struct pd_json *j, const struct pd_pins *pins)
 	return 0;
 }
 
-int pd_show_all(struct pd_json *j, const struct pd_pins *pins)
+int pd_show_all(struct tpk_json *j, const struct pd_pins *pins)
 {
 	int ret = TPK_EXIT_OK;
 	__u32 id = 0;
 
 	if (j)
-		pd_json_start_array(j);
+		tpk_json_array(j);
 	for (;;) {
 		int fd, err;
 
@@ -274,6 +274,6 @@ int pd_show_all(struct pd_json *j, const struct pd_pins *pins)
 		}
 	}
 	if (j)
-		pd_json_end_array(j);
+		tpk_json_array_end(j);
 	return ret;
 }

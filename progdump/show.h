@@ -9,10 +9,10 @@
 
 /* One program; json == NULL prints text, pins == NULL leaves out pinned
  * paths. Returns 0 or -errno. */
-int pd_show_fd(int fd, struct pd_json *json, const struct pd_pins *pins);
+int pd_show_fd(int fd, struct tpk_json *json, const struct pd_pins *pins);
 /* Every loaded program in ID order. Returns an exit code. */
-int pd_show_all(struct pd_json *json, const struct pd_pins *pins);
+int pd_show_all(struct tpk_json *json, const struct pd_pins *pins);
 /* The "ID: type  name N  tag T  gpl" line, or its JSON fields. */
-void pd_show_header(const struct bpf_prog_info *info, int fd, struct pd_json *json);
+void pd_show_header(const struct bpf_prog_info *info, int fd, struct tpk_json *json);
 
 #endif

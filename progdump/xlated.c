@@ -325,51 +325,51 @@ void pd_dump_plain(struct pd_dump *d)
 	}
 }
 
-static void hex_array(struct pd_json *j, const void *data, size_t n)
+static void hex_array(struct tpk_json *j, const void *data, size_t n)
 {
 	const unsigned char *b = data;
 	size_t i;
 
-	pd_json_start_array(j);
+	tpk_json_array(j);
 	for (i = 0; i < n; i++)
-		pd_json_raw(j, "\"0x%02x\"", b[i]);
-	pd_json_end_array(j);
+		tpk_json_raw(j, "\"0x%02x\"", b[i]);
+	tpk_json_array_end(j);
 }
 
-static void linfo_json(const struct pd_dump *d, struct pd_json *j, const struct bpf_line_info *l)
+static void linfo_json(const struct pd_dump *d, struct tpk_json *j, const struct bpf_line_info *l)
 {
 	const char *line = d->btf ? btf__name_by_offset(d->btf, l->line_off) : NULL;
 	const char *file;
 
 	if (line) {
-		pd_json_name(j, "src");
-		pd_json_string(j, ltrim(line));
+		tpk_json_key(j, "src");
+		tpk_json_string(j, ltrim(line));
 	}
 	if (!d->linum)
 		return;
 	file = d->btf ? btf__name_by_offset(d->btf, l->file_name_off) : NULL;
 	if (file) {
-		pd_json_name(j, "file");
-		pd_json_string(j, file);
+		tpk_json_key(j, "file");
+		tpk_json_string(j, file);
 	}
 	if (BPF_LINE_INFO_LINE_NUM(l->line_col)) {
-		pd_json_name(j, "line_num");
-		pd_json_uint(j, BPF_LINE_INFO_LINE_NUM(l->line_col));
+		tpk_json_key(j, "line_num");
+		tpk_json_uint(j, BPF_LINE_INFO_LINE_NUM(l->line_col));
 	}
 	if (BPF_LINE_INFO_LINE_COL(l->line_col)) {
-		pd_json_name(j, "line_col");
-		pd_json_uint(j, BPF_LINE_INFO_LINE_COL(l->line_col));
+		tpk_json_key(j, "line_col");
+		tpk_json_uint(j, BPF_LINE_INFO_LINE_COL(l->line_col));
 	}
 }
 
-void pd_dump_json(struct pd_dump *d, struct pd_json *j)
+void pd_dump_json(struct pd_dump *d, struct tpk_json *j)
 {
 	const struct pd_prog *p = d->prog;
 	__u32 i, fi = 0, skip = 0;
 	bool second = false;
 	char text[512];
 
-	pd_json_start_array(j);
+	tpk_json_array(j);
 	for (i = 0; i < p->nr_insns; i++) {
 		const struct bpf_insn *in = &p->insns[i];
 		const struct bpf_func_info *f = pd_finfo(p, fi);
@@ -381,14 +381,14 @@ void pd_dump_json(struct pd_dump *d, struct pd_json *j)
 			continue;
 		}
 		second = pd_insn_is_ldimm64(in);
-		pd_json_start_object(j);
+		tpk_json_object(j);
 		if (d->btf && f && f->insn_off == i) {
 			char sig[1024];
 
 			pd_func_sig(d->btf, f->type_id, sig, sizeof(sig));
 			if (sig[0]) {
-				pd_json_name(j, "proto");
-				pd_json_string(j, sig);
+				tpk_json_key(j, "proto");
+				tpk_json_string(j, sig);
 			}
 			fi++;
 		}
@@ -402,25 +402,25 @@ void pd_dump_json(struct pd_dump *d, struct pd_json *j)
 		len = pd_insn_format(text, sizeof(text), in, p->nr_insns - i, &d->cbs);
 		if (len > 0 && (size_t)len < sizeof(text) && text[len - 1] == '\n')
 			text[len - 1] = '\0';
-		pd_json_name(j, "disasm");
-		pd_json_raw(j, "\"%s\"", text);
+		tpk_json_key(j, "disasm");
+		tpk_json_raw(j, "\"%s\"", text);
 		if (d->opcodes) {
-			pd_json_name(j, "opcodes");
-			pd_json_start_object(j);
-			pd_json_name(j, "code");
-			pd_json_raw(j, "\"0x%02x\"", in->code);
-			pd_json_name(j, "src_reg");
-			pd_json_raw(j, "\"0x%x\"", in->src_reg);
-			pd_json_name(j, "dst_reg");
-			pd_json_raw(j, "\"0x%x\"", in->dst_reg);
-			pd_json_name(j, "off");
+			tpk_json_key(j, "opcodes");
+			tpk_json_object(j);
+			tpk_json_key(j, "code");
+			tpk_json_raw(j, "\"0x%02x\"", in->code);
+			tpk_json_key(j, "src_reg");
+			tpk_json_raw(j, "\"0x%x\"", in->src_reg);
+			tpk_json_key(j, "dst_reg");
+			tpk_json_raw(j, "\"0x%x\"", in->dst_reg);
+			tpk_json_key(j, "off");
 			hex_array(j, &in->off, 2);
-			pd_json_name(j, "imm");
+			tpk_json_key(j, "imm");
 			/* The pair's imm runs on into the second instruction. */
 			hex_array(j, &in->imm, second && i + 1 < p->nr_insns ? 12 : 4);
-			pd_json_end_object(j);
+			tpk_json_object_end(j);
 		}
-		pd_json_end_object(j);
+		tpk_json_object_end(j);
 	}
-	pd_json_end_array(j);
+	tpk_json_array_end(j);
 }

@@ -26,7 +26,7 @@ int pd_dump_open(struct pd_dump *d, struct pd_prog *p);
 void pd_dump_close(struct pd_dump *d);
 void pd_dump_plain(struct pd_dump *d);
 /* bpftool -j prog dump xlated: an array of {proto, src, disasm, opcodes}. */
-void pd_dump_json(struct pd_dump *d, struct pd_json *j);
+void pd_dump_json(struct pd_dump *d, struct tpk_json *j);
 
 /* Shared with the graph printer. */
 void pd_func_sig(const struct btf *btf, __u32 type_id, char *buf, int size);

@@ -342,6 +342,7 @@ static int cmd_detach(void)
 static int cmd_status(void)
 {
 	struct tcdrop_entry *v = NULL;
+	struct tcdrop_row *rows = NULL;
 	int n, ifindex = 0, rc;
 
 	if (env.dev) {
@@ -356,7 +357,9 @@ static int cmd_status(void)
 		tpk_err_errno(n, "cannot read %s", tcdrop_store_dir());
 		return TPK_EXIT_FAIL;
 	}
-	rc = tcdrop_status_print(stdout, v, n, ifindex, env.json);
+	n = tcdrop_status_collect(v, n, ifindex, &rows);
+	rc = n < 0 ? n : tcdrop_status_render(stdout, rows, n, env.json);
+	free(rows);
 	free(v);
 	return rc ? TPK_EXIT_FAIL : TPK_EXIT_OK;
 }

@@ -6,6 +6,7 @@
 
 #include "addr.h"
 #include "format.h"
+#include "json.h"
 #include "points.h"
 #include "util.h"
 
@@ -148,97 +149,98 @@ int tpk_fmt_line(char *buf, size_t len, const struct tpk_event *e, struct tpk_fm
 }
 
 /* JSON string body: quotes, backslashes and control bytes escaped. */
-static size_t json_str(char *out, size_t len, const char *s, size_t max)
+static void json_nf(struct tpk_json *j, const struct tpk_event *e, struct tpk_fmt_opts *o)
 {
-	size_t n = 0;
-
-	for (size_t i = 0; i < max && s[i]; i++) {
-		unsigned char c = s[i];
-		char tmp[8];
-		int k;
-
-		if (c == '"' || c == '\\')
-			k = snprintf(tmp, sizeof(tmp), "\\%c", c);
-		else if (c < 0x20 || c >= 0x7f)
-			k = snprintf(tmp, sizeof(tmp), "\\u%04x", c);
-		else
-			k = snprintf(tmp, sizeof(tmp), "%c", c);
-		if (n + k < len)
-			memcpy(out + n, tmp, k);
-		n += k;
-	}
-	if (len)
-		out[n < len ? n : len - 1] = '\0';
-	return n;
-}
-
-int tpk_fmt_json(char *buf, size_t len, const struct tpk_event *e, struct tpk_fmt_opts *o)
-{
-	static const char *const kinds[] = { "?", "dev", "nf", "drop" };
 	static const char *const backends[] = { "none", "fexit", "kprobe", "nfhook" };
-	char ifname[6 * TPK_IFNAMSIZ + 1], table[6 * 128 + 1], chain[6 * 128 + 1];
 	char tbuf[TPK_TABLESIZ + 1], cbuf[TPK_TABLESIZ + 1];
 	struct tpk_fmt_table t;
+
+	table_of(e, o, &t, tbuf, cbuf);
+	tpk_json_key(j, "table");
+	tpk_json_stringn(j, t.table, 128);
+	tpk_json_kstring(j, "hook", tpk_hook_name(e->hook));
+	tpk_json_kstring(j, "verdict", tpk_verdict_name(e->verdict));
+	tpk_json_kint(j, "verdict_code", e->verdict);
+	if (t.chain[0]) {
+		tpk_json_key(j, "chain");
+		tpk_json_stringn(j, t.chain, 128);
+	}
+	if (t.ncand > 1) {
+		/* The names, each once: the probes sat around all of them. */
+		tpk_json_kbool(j, "ambiguous", true);
+		tpk_json_key(j, "candidates");
+		tpk_json_array(j);
+		for (const char *c = t.table; *c;) {
+			size_t k = strcspn(c, "|");
+
+			tpk_json_stringn(j, c, k);
+			c += k + (c[k] == '|');
+		}
+		tpk_json_array_end(j);
+	}
+	tpk_json_kstring(j, "backend", e->nf_backend < 4 ? backends[e->nf_backend] : "?");
+}
+
+void tpk_fmt_json(FILE *f, const struct tpk_event *e, struct tpk_fmt_opts *o)
+{
+	static const char *const kinds[] = { "?", "dev", "nf", "drop" };
 	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
 	const char *proto = tpk_proto_name(e->l4proto);
-	size_t n = 0;
+	struct tpk_json j;
 
-#define OUT(...) (n += snprintf(buf + (n < len ? n : len), n < len ? len - n : 0, __VA_ARGS__))
-	json_str(ifname, sizeof(ifname), e->ifname, TPK_IFNAMSIZ);
 	tpk_addr_str(family(e), e->saddr, src, sizeof(src));
 	tpk_addr_str(family(e), e->daddr, dst, sizeof(dst));
 	if (o && !o->ts_base)
 		o->ts_base = e->ts_ns;
-	OUT("{\"ts_ns\":%" PRIu64, (uint64_t)e->ts_ns);
-	if (o && o->timestamp)
-		OUT(",\"ts_rel_s\":%.6f", (double)(e->ts_ns - o->ts_base) / 1e9);
-	OUT(",\"kind\":\"%s\"", e->kind < 4 ? kinds[e->kind] : "?");
-	if (e->kind == TPK_EV_DEV)
-		OUT(",\"point\":\"%s\"", tpk_point_name(e->point));
-	OUT(",\"netns\":%" PRIu64 ",\"ifindex\":%u,\"ifname\":\"%s\"", (uint64_t)e->netns,
-	    e->ifindex, ifname);
-	OUT(",\"type\":\"%s\",\"ipver\":%u", tpk_direction(e), e->ipver);
-	if (proto)
-		OUT(",\"proto\":\"%s\"", proto);
-	else
-		OUT(",\"proto\":%u", e->l4proto);
-	OUT(",\"saddr\":\"%s\",\"daddr\":\"%s\"", src, dst);
-	if (has_ports(e))
-		OUT(",\"sport\":%u,\"dport\":%u", e->sport, e->dport);
-	if (e->l4proto == IPPROTO_ICMP || e->l4proto == IPPROTO_ICMPV6)
-		OUT(",\"icmp_type\":%u,\"icmp_code\":%u,\"icmp_id\":%u,\"icmp_seq\":%u",
-		    e->icmp_type, e->icmp_code, e->icmp_id, e->icmp_seq);
-	if (e->frag_off || e->frag_more)
-		OUT(",\"frag_off\":%u,\"frag_more\":%s", e->frag_off, e->frag_more ? "true" : "false");
-	if (e->kind == TPK_EV_NF) {
-		table_of(e, o, &t, tbuf, cbuf);
-		json_str(table, sizeof(table), t.table, 128);
-		json_str(chain, sizeof(chain), t.chain, 128);
-		OUT(",\"table\":\"%s\",\"hook\":\"%s\",\"verdict\":\"%s\",\"verdict_code\":%d",
-		    table, tpk_hook_name(e->hook), tpk_verdict_name(e->verdict), e->verdict);
-		if (chain[0])
-			OUT(",\"chain\":\"%s\"", chain);
-		if (t.ncand > 1) {
-			/* The names, each once: the probes sat around all of them. */
-			OUT(",\"ambiguous\":true,\"candidates\":[");
-			for (const char *c = table; *c;) {
-				size_t k = strcspn(c, "|");
-
-				OUT("%s\"%.*s\"", c == table ? "" : ",", (int)k, c);
-				c += k + (c[k] == '|');
-			}
-			OUT("]");
-		}
-		OUT(",\"backend\":\"%s\"", e->nf_backend < 4 ? backends[e->nf_backend] : "?");
+	tpk_json_init(&j, f, false);
+	tpk_json_object(&j);
+	tpk_json_kuint(&j, "ts_ns", e->ts_ns);
+	if (o && o->timestamp) {
+		tpk_json_key(&j, "ts_rel_s");
+		tpk_json_raw(&j, "%.6f", (double)(e->ts_ns - o->ts_base) / 1e9);
 	}
+	tpk_json_kstring(&j, "kind", e->kind < 4 ? kinds[e->kind] : "?");
+	if (e->kind == TPK_EV_DEV)
+		tpk_json_kstring(&j, "point", tpk_point_name(e->point));
+	tpk_json_kuint(&j, "netns", e->netns);
+	tpk_json_kuint(&j, "ifindex", e->ifindex);
+	tpk_json_key(&j, "ifname");
+	tpk_json_stringn(&j, e->ifname, TPK_IFNAMSIZ);
+	tpk_json_kstring(&j, "type", tpk_direction(e));
+	tpk_json_kuint(&j, "ipver", e->ipver);
+	if (proto)
+		tpk_json_kstring(&j, "proto", proto);
+	else
+		tpk_json_kuint(&j, "proto", e->l4proto);
+	tpk_json_kstring(&j, "saddr", src);
+	tpk_json_kstring(&j, "daddr", dst);
+	if (has_ports(e)) {
+		tpk_json_kuint(&j, "sport", e->sport);
+		tpk_json_kuint(&j, "dport", e->dport);
+	}
+	if (e->l4proto == IPPROTO_ICMP || e->l4proto == IPPROTO_ICMPV6) {
+		tpk_json_kuint(&j, "icmp_type", e->icmp_type);
+		tpk_json_kuint(&j, "icmp_code", e->icmp_code);
+		tpk_json_kuint(&j, "icmp_id", e->icmp_id);
+		tpk_json_kuint(&j, "icmp_seq", e->icmp_seq);
+	}
+	if (e->frag_off || e->frag_more) {
+		tpk_json_kuint(&j, "frag_off", e->frag_off);
+		tpk_json_kbool(&j, "frag_more", e->frag_more);
+	}
+	if (e->kind == TPK_EV_NF)
+		json_nf(&j, e, o);
 	if (e->kind == TPK_EV_DROP) {
 		const char *r = o && o->reason_name ? o->reason_name(e->drop_reason) : NULL;
 
-		OUT(",\"drop_reason_code\":%u", e->drop_reason);
+		tpk_json_kuint(&j, "drop_reason_code", e->drop_reason);
 		if (r)
-			OUT(",\"drop_reason\":\"%s\"", r);
+			tpk_json_kstring(&j, "drop_reason", r);
 	}
-	OUT(",\"pid\":%u,\"cpu\":%u,\"skb\":\"0x%" PRIx64 "\"}", e->pid, e->cpu, (uint64_t)e->skb);
-#undef OUT
-	return n;
+	tpk_json_kuint(&j, "pid", e->pid);
+	tpk_json_kuint(&j, "cpu", e->cpu);
+	tpk_json_key(&j, "skb");
+	tpk_json_raw(&j, "\"0x%" PRIx64 "\"", (uint64_t)e->skb);
+	tpk_json_object_end(&j);
+	tpk_json_finish(&j);
 }

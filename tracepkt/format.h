@@ -32,8 +32,8 @@ struct tpk_fmt_opts {
 int tpk_fmt_header(char *buf, size_t len, const struct tpk_fmt_opts *o);
 /* Python: "[%12s] %16s %7s %-34s%s" % (netns, ifname, direction, flow, iptables) */
 int tpk_fmt_line(char *buf, size_t len, const struct tpk_event *e, struct tpk_fmt_opts *o);
-/* One JSON object, every field, no newline. */
-int tpk_fmt_json(char *buf, size_t len, const struct tpk_event *e, struct tpk_fmt_opts *o);
+/* One JSON object, every field, then a newline. */
+void tpk_fmt_json(FILE *f, const struct tpk_event *e, struct tpk_fmt_opts *o);
 
 /* Python's HOOKNAMES / NF_VERDICT_NAME with "~UNK~" outside them. */
 const char *tpk_hook_name(unsigned int hook);

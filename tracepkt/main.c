@@ -317,11 +317,12 @@ static int on_event(void *ctx, void *data, size_t size)
 	if (size < sizeof(*e) || r->done)
 		return 0;
 	memcpy(e, data, sizeof(*e));
-	if (env.json)
-		tpk_fmt_json(r->line, sizeof(r->line), e, &r->fmt);
-	else
+	if (env.json) {
+		tpk_fmt_json(stdout, e, &r->fmt);
+	} else {
 		tpk_fmt_line(r->line, sizeof(r->line), e, &r->fmt);
-	puts(r->line);
+		puts(r->line);
+	}
 	if (env.count && ++r->printed >= env.count)
 		r->done = true;
 	return 0;

@@ -21,6 +21,7 @@
 #include <bpf/libbpf.h>
 #include <linux/netfilter.h>
 
+#include "json.h"
 #include "probe.h"
 #include "sys.h"
 #include "util.h"
@@ -253,28 +254,35 @@ static void print_text(const char *release)
 
 static void print_json(const char *release)
 {
-	printf("{\"kernel\":");
-	tpk_json_str(stdout, release);
-	printf(",\"features\":{");
+	struct tpk_json j;
+
+	tpk_json_init(&j, stdout, false);
+	tpk_json_object(&j);
+	tpk_json_kstring(&j, "kernel", release);
+	tpk_json_key(&j, "features");
+	tpk_json_object(&j);
 	for (int f = 0; f < F_MAX; f++) {
-		printf("%s\"%s\":{\"available\":%s,\"detail\":", f ? "," : "", feat_names[f],
-		       ans[f].yes ? "true" : "false");
-		tpk_json_str(stdout, ans[f].detail);
+		tpk_json_key(&j, feat_names[f]);
+		tpk_json_object(&j);
+		tpk_json_kbool(&j, "available", ans[f].yes);
+		tpk_json_kstring(&j, "detail", ans[f].detail);
 		if (f == F_DROP_REASON_NAMES)
-			printf(",\"count\":%u", nreasons);
-		putchar('}');
+			tpk_json_kuint(&j, "count", nreasons);
+		tpk_json_object_end(&j);
 	}
-	printf("},\"backends\":{");
+	tpk_json_object_end(&j);
+	tpk_json_key(&j, "backends");
+	tpk_json_object(&j);
 	for (int b = 0; b < B_MAX; b++) {
-		printf("%s", b ? "," : "");
-		tpk_json_str(stdout, ch[b].key);
-		printf(":{\"use\":");
-		tpk_json_str(stdout, ch[b].use);
-		printf(",\"detail\":");
-		tpk_json_str(stdout, ch[b].detail);
-		putchar('}');
+		tpk_json_key(&j, ch[b].key);
+		tpk_json_object(&j);
+		tpk_json_kstring(&j, "use", ch[b].use);
+		tpk_json_kstring(&j, "detail", ch[b].detail);
+		tpk_json_object_end(&j);
 	}
-	printf("}}\n");
+	tpk_json_object_end(&j);
+	tpk_json_object_end(&j);
+	tpk_json_finish(&j);
 }
 
 int tpk_probe_run(bool json)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <string.h>
 
+#include "json.h"
 #include "output.h"
 #include "util.h"
 
@@ -34,41 +35,62 @@ static void port_str(const struct xdpb_match *m, char *buf, size_t len)
 		snprintf(buf, len, "%u-%u", m->port_lo, m->port_hi);
 }
 
+static void rules_json(FILE *f, const struct xb_row *rows, size_t n)
+{
+	char pfx[INET6_ADDRSTRLEN + 8], proto[8];
+	struct tpk_json j;
+
+	tpk_json_init(&j, f, false);
+	tpk_json_object(&j);
+	tpk_json_key(&j, "rules");
+	tpk_json_array(&j);
+	for (size_t i = 0; i < n; i++) {
+		const struct xb_row *r = &rows[i];
+		bool port = r->m.flags & XDPB_M_PORT;
+
+		prefix_str(r, pfx, sizeof(pfx));
+		proto_str(&r->m, proto, sizeof(proto));
+		tpk_json_object(&j);
+		tpk_json_kuint(&j, "id", r->m.id);
+		tpk_json_kstring(&j, "family", r->family == AF_INET ? "ipv4" : "ipv6");
+		tpk_json_kstring(&j, "prefix", pfx);
+		tpk_json_key(&j, "proto");
+		if (r->m.flags & XDPB_M_PROTO)
+			tpk_json_string(&j, proto);
+		else
+			tpk_json_null(&j);
+		tpk_json_key(&j, "port_min");
+		port ? tpk_json_uint(&j, r->m.port_lo) : tpk_json_null(&j);
+		tpk_json_key(&j, "port_max");
+		port ? tpk_json_uint(&j, r->m.port_hi) : tpk_json_null(&j);
+		tpk_json_kuint(&j, "packets", r->c.packets);
+		tpk_json_kuint(&j, "bytes", r->c.bytes);
+		tpk_json_object_end(&j);
+	}
+	tpk_json_array_end(&j);
+	tpk_json_object_end(&j);
+	tpk_json_finish(&j);
+}
+
 void xb_print_rules(FILE *f, const struct xb_row *rows, size_t n, bool json)
 {
 	char pfx[INET6_ADDRSTRLEN + 8], proto[8], port[16];
 
-	if (!json)
-		fprintf(f, "%-6s %-43s %-6s %-11s %12s %14s\n",
-			"ID", "PREFIX", "PROTO", "PORT", "PACKETS", "BYTES");
-	else
-		fprintf(f, "{\"rules\":[");
+	if (json) {
+		rules_json(f, rows, n);
+		return;
+	}
+	fprintf(f, "%-6s %-43s %-6s %-11s %12s %14s\n",
+		"ID", "PREFIX", "PROTO", "PORT", "PACKETS", "BYTES");
 	for (size_t i = 0; i < n; i++) {
 		const struct xb_row *r = &rows[i];
 
 		prefix_str(r, pfx, sizeof(pfx));
 		proto_str(&r->m, proto, sizeof(proto));
 		port_str(&r->m, port, sizeof(port));
-		if (!json) {
-			fprintf(f, "%-6u %-43s %-6s %-11s %12llu %14llu\n",
-				r->m.id, pfx, proto, port, (unsigned long long)r->c.packets, (unsigned long long)r->c.bytes);
-			continue;
-		}
-		fprintf(f, "%s{\"id\":%u,\"family\":\"%s\",\"prefix\":\"%s\",\"proto\":",
-			i ? "," : "", r->m.id, r->family == AF_INET ? "ipv4" : "ipv6", pfx);
-		if (r->m.flags & XDPB_M_PROTO)
-			fprintf(f, "\"%s\"", proto);
-		else
-			fprintf(f, "null");
-		if (r->m.flags & XDPB_M_PORT)
-			fprintf(f, ",\"port_min\":%u,\"port_max\":%u", r->m.port_lo, r->m.port_hi);
-		else
-			fprintf(f, ",\"port_min\":null,\"port_max\":null");
-		fprintf(f, ",\"packets\":%llu,\"bytes\":%llu}",
-			(unsigned long long)r->c.packets, (unsigned long long)r->c.bytes);
+		fprintf(f, "%-6u %-43s %-6s %-11s %12llu %14llu\n",
+			r->m.id, pfx, proto, port, (unsigned long long)r->c.packets, (unsigned long long)r->c.bytes);
 	}
-	if (json)
-		fprintf(f, "]}\n");
 }
 
 static const char *const total_names[XDPB_T_MAX] = {
@@ -79,28 +101,41 @@ static const char *const total_names[XDPB_T_MAX] = {
 
 static void status_json(FILE *f, const struct xb_status *st)
 {
-	fprintf(f, "{\"pin_dir\":");
-	tpk_json_str(f, st->dir);
-	fprintf(f, ",\"pinned\":%s,\"attached\":[", st->exists ? "true" : "false");
+	struct tpk_json j;
+
+	tpk_json_init(&j, f, false);
+	tpk_json_object(&j);
+	tpk_json_kstring(&j, "pin_dir", st->dir);
+	tpk_json_kbool(&j, "pinned", st->exists);
+	tpk_json_key(&j, "attached");
+	tpk_json_array(&j);
 	for (size_t i = 0; i < st->n_links; i++) {
 		const struct xb_link *l = &st->links[i];
 
-		fprintf(f, "%s{\"ifname\":", i ? "," : "");
-		tpk_json_str(f, l->ifname);
-		fprintf(f, ",\"netns\":%llu,\"ifindex\":%u,\"live\":%s,\"mode\":",
-			(unsigned long long)l->netns, l->ifindex, l->ifindex ? "true" : "false");
-		if (l->mode)
-			tpk_json_str(f, l->mode);
-		else
-			fprintf(f, "null");
-		fprintf(f, ",\"link_id\":%u,\"prog_id\":%u}", l->link_id, l->prog_id);
+		tpk_json_object(&j);
+		tpk_json_kstring(&j, "ifname", l->ifname);
+		tpk_json_kuint(&j, "netns", l->netns);
+		tpk_json_kuint(&j, "ifindex", l->ifindex);
+		tpk_json_kbool(&j, "live", l->ifindex);
+		tpk_json_key(&j, "mode");
+		l->mode ? tpk_json_string(&j, l->mode) : tpk_json_null(&j);
+		tpk_json_kuint(&j, "link_id", l->link_id);
+		tpk_json_kuint(&j, "prog_id", l->prog_id);
+		tpk_json_object_end(&j);
 	}
-	fprintf(f, "],\"rules\":%zu,\"rules_ipv4\":%zu,\"rules_ipv6\":%zu",
-		st->rules_v4 + st->rules_v6, st->rules_v4, st->rules_v6);
-	for (int i = 0; i < XDPB_T_MAX; i++)
-		fprintf(f, ",\"%s\":{\"packets\":%llu,\"bytes\":%llu}",
-			total_names[i], (unsigned long long)st->totals[i].packets, (unsigned long long)st->totals[i].bytes);
-	fprintf(f, "}\n");
+	tpk_json_array_end(&j);
+	tpk_json_kuint(&j, "rules", st->rules_v4 + st->rules_v6);
+	tpk_json_kuint(&j, "rules_ipv4", st->rules_v4);
+	tpk_json_kuint(&j, "rules_ipv6", st->rules_v6);
+	for (int i = 0; i < XDPB_T_MAX; i++) {
+		tpk_json_key(&j, total_names[i]);
+		tpk_json_object(&j);
+		tpk_json_kuint(&j, "packets", st->totals[i].packets);
+		tpk_json_kuint(&j, "bytes", st->totals[i].bytes);
+		tpk_json_object_end(&j);
+	}
+	tpk_json_object_end(&j);
+	tpk_json_finish(&j);
 }
 
 void xb_print_status(FILE *f, const struct xb_status *st, bool json)

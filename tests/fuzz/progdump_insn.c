@@ -15,7 +15,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct pd_prog p;
 	static struct pd_dump d;
 	static struct bpf_insn first;
-	struct pd_json j;
+	struct tpk_json j;
 	struct bpf_insn *in;
 	char line[512];
 
@@ -38,7 +38,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	p.nr_insns = n;
 	d.opcodes = data[0] & 1;
 	pd_dump_plain(&d);
-	pd_json_init(&j, stdout, data[0] & 2);
+	tpk_json_init(&j, stdout, data[0] & 2);
 	pd_dump_json(&d, &j);
 	pd_dump_cfg(&d);
 	p.insns = &first;

@@ -18,6 +18,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct tpk_fmt_opts o = { .reason_name = reason };
 	size_t small = size ? data[0] % 64 : 0;
 	char *buf;
+	size_t len;
+	FILE *json;
 
 	if (!e)
 		abort();
@@ -28,15 +30,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!buf)
 		abort();
 	tpk_fmt_line(buf, 4096, e, &o);
-	tpk_fmt_json(buf, 4096, e, &o);
 	tpk_fmt_header(buf, 4096, &o);
+	free(buf);
+	json = open_memstream(&buf, &len);
+	if (!json)
+		abort();
+	tpk_fmt_json(json, e, &o);
+	fclose(json);
 	free(buf);
 	/* Exactly `small` bytes, so ASan catches a write past the size given. */
 	buf = malloc(small ? small : 1);
 	if (!buf)
 		abort();
 	tpk_fmt_line(buf, small, e, &o);
-	tpk_fmt_json(buf, small, e, &o);
 	free(buf);
 	free(e);
 	return 0;

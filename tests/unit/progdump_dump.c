@@ -39,9 +39,9 @@ static int cfg_ret;
 static void run_cfg(void *d) { cfg_ret = pd_dump_cfg(d); }
 static void run_json(void *d)
 {
-	struct pd_json j;
+	struct tpk_json j;
 
-	pd_json_init(&j, stdout, false);
+	tpk_json_init(&j, stdout, false);
 	pd_dump_json(d, &j);
 }
 

@@ -12,12 +12,15 @@
 static char *print(const struct tcdrop_entry *v, int n, int ifindex, bool json)
 {
 	static char *buf;
+	struct tcdrop_row *rows;
 	size_t len;
 	FILE *f;
 
 	free(buf);
 	f = open_memstream(&buf, &len);
-	tcdrop_status_print(f, v, n, ifindex, json);
+	n = tcdrop_status_collect(v, n, ifindex, &rows);
+	tcdrop_status_render(f, rows, n, json);
+	free(rows);
 	fclose(f);
 	return buf;
 }

@@ -51,6 +51,15 @@ static const char *line(struct tpk_event e)
 	return buf;
 }
 
+/* tpk_fmt_json's output, as a string in buf. */
+static void json(char *buf, size_t len, const struct tpk_event *e)
+{
+	FILE *f = fmemopen(buf, len, "w");
+
+	tpk_fmt_json(f, e, NULL);
+	fclose(f);
+}
+
 int main(void)
 {
 	struct tpk_fmt_opts o = { 0 };
@@ -58,7 +67,7 @@ int main(void)
 	bool pts[TPK_PT_MAX];
 	const char *bad;
 
-	tap_plan(30);
+	tap_plan(31);
 
 	tpk_fmt_header(buf, sizeof(buf), &o);
 	tap_is_str(buf, "    NETWORK NS        INTERFACE    TYPE ADDRESSES                          IPTABLES",
@@ -132,11 +141,15 @@ int main(void)
 		   "timestamp is seconds since the first event");
 
 	e = nf(ev(7, "a\"b\\", 4, "198.18.0.1", "198.18.0.2", 8), "filter", 1, 0);
-	tpk_fmt_json(buf, sizeof(buf), &e, NULL);
+	json(buf, sizeof(buf), &e);
 	tap_ok(strstr(buf, "\"ifname\":\"a\\\"b\\\\\"") != NULL, "JSON escapes quotes and backslashes");
 	tap_ok(strstr(buf, "\"table\":\"filter\",\"hook\":\"INPUT\",\"verdict\":\"DROP\"") != NULL,
 	       "JSON carries table, hook and verdict");
-	tap_ok(buf[0] == '{' && buf[strlen(buf) - 1] == '}', "JSON is one object");
+	tap_ok(buf[0] == '{' && !strcmp(buf + strlen(buf) - 2, "}\n"), "JSON is one object and a newline");
+	e = ev(7, "\xc3\xa9t\xff\x01", 4, "198.18.0.1", "198.18.0.2", 8);
+	json(buf, sizeof(buf), &e);
+	tap_ok(strstr(buf, "\"ifname\":\"\xc3\xa9t\\u00ff\\u0001\"") != NULL,
+	       "JSON passes UTF-8 through, escapes a stray byte and a control byte");
 
 	tpk_points_default(pts);
 	tap_ok(!tpk_points_parse("+netif_receive_skb,-netif_rx", pts, &bad) &&
