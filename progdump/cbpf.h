@@ -4,12 +4,6 @@
 #define PD_CBPF_H
 
 #include <stdbool.h>
-#include <stddef.h>
-
-/* One instruction (a libpcap struct bpf_insn; untyped here because it
- * shares its name with the kernel's) at index n, in tcpdump -d's wording,
- * without newline. */
-void pd_cbpf_format(char *buf, size_t size, const void *insn, int n);
 
 /* DLT_EN10MB, what tcpdump gets from an Ethernet or loopback device. */
 #define PD_LINKTYPE_DEFAULT 1

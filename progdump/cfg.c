@@ -158,7 +158,7 @@ static void block_insns(struct pd_dump *d, long head, long tail, long rel)
 				printf("; %s:\\l\\\n", sig);
 			f = pd_finfo(p, ++fi);
 		}
-		l = pd_linfo_find(p, off, 0);
+		l = d->linfo ? bpf_prog_linfo__lfind(d->linfo, off, 0) : NULL;
 		if (l && l != last) {
 			linfo_dot(d, l);
 			last = l;

@@ -117,6 +117,7 @@ int pd_prog_fetch(int fd, struct pd_prog *p, bool arrays)
 	p->info.nr_jited_ksyms = want.nr_jited_ksyms;
 	p->info.nr_func_info = want.func_info ? want.nr_func_info : 0;
 	p->info.nr_line_info = want.line_info ? want.nr_line_info : 0;
+	p->info.line_info = want.line_info;
 	return 0;
 }
 

@@ -8,7 +8,7 @@
 #include <linux/bpf.h>
 
 struct pd_prog {
-	struct bpf_prog_info info;	/* arrays below are hooked in */
+	struct bpf_prog_info info;	/* line_info hooked in, for bpf_prog_linfo__new */
 	bool orphaned;
 	struct bpf_insn *insns;
 	size_t nr_insns;

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <bpf/btf.h>
@@ -83,6 +84,15 @@ int pd_dump_open(struct pd_dump *d, struct pd_prog *p)
 			return TPK_EXIT_FAIL;
 		}
 	}
+	/* libbpf checks only that insn_off fits in a record; we read all
+	 * of struct bpf_line_info. */
+	if (p->info.nr_line_info && p->info.line_info_rec_size >= sizeof(struct bpf_line_info)) {
+		d->linfo = bpf_prog_linfo__new(&p->info);
+		if (!d->linfo) {
+			tpk_err_errno(-errno, "can't read line info of program %u", p->info.id);
+			return TPK_EXIT_FAIL;
+		}
+	}
 	pd_names_init(&d->names);
 	d->cbs.helper = cb_helper;
 	d->cbs.call = cb_call;
@@ -94,8 +104,10 @@ int pd_dump_open(struct pd_dump *d, struct pd_prog *p)
 void pd_dump_close(struct pd_dump *d)
 {
 	btf__free(d->btf);
+	bpf_prog_linfo__free(d->linfo);
 	pd_names_free(&d->names);
 	d->btf = NULL;
+	d->linfo = NULL;
 }
 
 /* A prototype in bpftool's spelling: "int f(struct x * p, __u32 n)". */
@@ -228,26 +240,6 @@ const struct bpf_func_info *pd_finfo(const struct pd_prog *p, __u32 i)
 	return (const void *)((const char *)p->func_info + (size_t)i * p->info.func_info_rec_size);
 }
 
-static const struct bpf_line_info *linfo_at(const struct pd_prog *p, __u32 i)
-{
-	return (const void *)((const char *)p->line_info + (size_t)i * p->info.line_info_rec_size);
-}
-
-/* The last line record at or before insn_off, searching from record skip:
- * the lookup bpftool makes through libbpf's bpf_prog_linfo__lfind. */
-const struct bpf_line_info *pd_linfo_find(const struct pd_prog *p, __u32 insn_off, __u32 skip)
-{
-	__u32 i;
-
-	if (!p->line_info || p->info.line_info_rec_size < sizeof(struct bpf_line_info) ||
-	    skip >= p->info.nr_line_info || insn_off < linfo_at(p, skip)->insn_off)
-		return NULL;
-	for (i = skip; i < p->info.nr_line_info; i++)
-		if (insn_off < linfo_at(p, i)->insn_off)
-			break;
-	return linfo_at(p, i - 1);
-}
-
 void pd_hex(char *buf, size_t size, const void *data, size_t n)
 {
 	const unsigned char *b = data;
@@ -305,7 +297,7 @@ void pd_dump_plain(struct pd_dump *d)
 				printf("%s:\n", sig);
 			fi++;
 		}
-		l = pd_linfo_find(p, i, skip);
+		l = d->linfo ? bpf_prog_linfo__lfind(d->linfo, i, skip) : NULL;
 		if (l) {
 			linfo_plain(d, l);
 			skip++;
@@ -392,7 +384,7 @@ void pd_dump_json(struct pd_dump *d, struct tpk_json *j)
 			}
 			fi++;
 		}
-		l = pd_linfo_find(p, i, skip);
+		l = d->linfo ? bpf_prog_linfo__lfind(d->linfo, i, skip) : NULL;
 		if (l) {
 			linfo_json(d, j, l);
 			skip++;

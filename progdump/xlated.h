@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <bpf/btf.h>
+#include <bpf/libbpf.h>
 
 #include "insn.h"
 #include "json.h"
@@ -15,6 +16,7 @@
 struct pd_dump {
 	struct pd_prog *prog;
 	struct btf *btf;		/* program BTF, or NULL */
+	struct bpf_prog_linfo *linfo;	/* NULL without line info */
 	struct pd_names names;
 	struct pd_insn_cbs cbs;
 	bool opcodes, linum;
@@ -30,7 +32,6 @@ void pd_dump_json(struct pd_dump *d, struct tpk_json *j);
 
 /* Shared with the graph printer. */
 void pd_func_sig(const struct btf *btf, __u32 type_id, char *buf, int size);
-const struct bpf_line_info *pd_linfo_find(const struct pd_prog *p, __u32 insn_off, __u32 skip);
 const struct bpf_func_info *pd_finfo(const struct pd_prog *p, __u32 i);
 /* Bytes as "xx xx ..." (bpftool's opcodes column). */
 void pd_hex(char *buf, size_t size, const void *data, size_t n);

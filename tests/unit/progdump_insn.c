@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
-/* progdump's instruction printers: one instruction of each class and shape
- * against the text bpftool 7.5 / tcpdump -d print for it, then random bytes
- * (no crash, no read past the buffer, always one line). */
+/* progdump's eBPF instruction printer: one instruction of each class and
+ * shape against the text bpftool 7.5 prints for it, then random bytes (no
+ * crash, no read past the buffer, always one line). */
 #include <stdlib.h>
 #include <string.h>
 
 #include "tap.h"
-#include "cbpf.h"
 #include "insn.h"
 
 #define I(c, d, s, o, i) { .code = (c), .dst_reg = (d), .src_reg = (s), .off = (o), .imm = (i) }
@@ -90,44 +89,10 @@ static void test_ebpf(void)
 	tap_is_str(buf, "(18) r4 = 0x12345678\n", "ld_imm64 at the end: no read past it");
 }
 
-struct cbpf_insn {
-	unsigned short code;
-	unsigned char jt, jf;
-	unsigned int k;
-};
-
-static void test_cbpf(void)
-{
-	static const struct {
-		struct cbpf_insn in;
-		int n;
-		const char *want;
-	} c[] = {
-		{ { 0x28, 0, 0, 12 }, 0, "(000) ldh      [12]" },
-		{ { 0x15, 0, 8, 0x800 }, 1, "(001) jeq      #0x800           jt 2\tjf 10" },
-		{ { 0x54, 0, 0, 0xff0 }, 3, "(003) and      #0xff0" },
-		{ { 0x04, 0, 0, 3 }, 9, "(009) add      #3" },
-		{ { 0x84, 0, 0, 0 }, 32, "(032) neg      " },
-		{ { 0xb1, 0, 0, 14 }, 5, "(005) ldxb     4*([14]&0xf)" },
-		{ { 0x50, 0, 0, 14 }, 36, "(036) ldb      [x + 14]" },
-		{ { 0x06, 0, 0, 262144 }, 38, "(038) ret      #262144" },
-		{ { 0x05, 0, 0, 1 }, 15, "(015) ja       17" },
-		{ { 0x30, 0, 0, (unsigned int)-4096 + 48 }, 3, "(003) ldb      [vlanp]" },
-		{ { 0xff, 0, 0, 0 }, 1000, "(1000) unimp    0xff" },
-	};
-	char buf[256];
-	size_t i;
-
-	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
-		pd_cbpf_format(buf, sizeof(buf), &c[i].in, c[i].n);
-		tap_is_str(buf, c[i].want, c[i].want);
-	}
-}
-
 static void test_random(void)
 {
 	struct pd_insn_cbs cbs = { .helper = fake_helper };
-	int i, bad = 0, cbad = 0;
+	int i, bad = 0;
 	char buf[256];
 
 	srand(7);
@@ -135,12 +100,11 @@ static void test_random(void)
 		/* Heap copies of exactly one instruction let ASan/valgrind
 		 * catch a read past the end. */
 		struct bpf_insn *in = malloc(sizeof(*in));
-		struct cbpf_insn *cin = malloc(sizeof(*cin));
 		unsigned char *b = (unsigned char *)in;
 		size_t j;
 		int len;
 
-		if (!in || !cin)
+		if (!in)
 			abort();
 		for (j = 0; j < sizeof(*in); j++)
 			b[j] = rand() & 0xff;
@@ -148,22 +112,15 @@ static void test_random(void)
 		if (len <= 0 || (size_t)len >= sizeof(buf) || buf[len - 1] != '\n' ||
 		    strchr(buf, '\n') != buf + len - 1)
 			bad++;
-		memcpy(cin, b, sizeof(*cin));
-		pd_cbpf_format(buf, sizeof(buf), cin, i);
-		if (!buf[0] || strchr(buf, '\n'))
-			cbad++;
 		free(in);
-		free(cin);
 	}
 	tap_is_int(bad, 0, "200000 random eBPF instructions: one line each");
-	tap_is_int(cbad, 0, "200000 random classic instructions: one line each");
 }
 
 int main(void)
 {
-	tap_plan((int)(sizeof(cases) / sizeof(cases[0])) + 1 + 11 + 2);
+	tap_plan((int)(sizeof(cases) / sizeof(cases[0])) + 1 + 1);
 	test_ebpf();
-	test_cbpf();
 	test_random();
 	return tap_exit();
 }
