@@ -164,11 +164,11 @@ int tpk_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 	return 0;
 }
 
-int tpk_require_root(void)
+int tpk_require_root(const char *caps)
 {
 	if (geteuid() == 0)
 		return 0;
-	tpk_err("must run as root (needs CAP_BPF and CAP_NET_ADMIN)");
+	tpk_err("must run as root (needs %s)", caps ? caps : "CAP_BPF and CAP_NET_ADMIN");
 	return -EPERM;
 }
 

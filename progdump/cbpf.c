@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
 #include <pcap/pcap.h>
 
 #include "cbpf.h"
@@ -31,7 +32,7 @@ int pd_cbpf_dump(const char *expr, const char *ifname, int linktype, int snaplen
 			pcap_close(p);
 			/* No such device is a bad argument; a refusal (not root) is
 			 * the system saying no. */
-			return act == PCAP_ERROR_NO_SUCH_DEVICE ? TPK_EXIT_USAGE : TPK_EXIT_FAIL;
+			return act == PCAP_ERROR_NO_SUCH_DEVICE ? -ENODEV : -EIO;
 		}
 	} else {
 		/* tcpdump -r FILE -d: the file's link type, netmask 0. */
@@ -39,16 +40,16 @@ int pd_cbpf_dump(const char *expr, const char *ifname, int linktype, int snaplen
 	}
 	if (!p) {
 		tpk_err("can't open a pcap handle: %s", ebuf[0] ? ebuf : "out of memory");
-		return TPK_EXIT_FAIL;
+		return -EIO;
 	}
 	if (pcap_compile(p, &prog, expr, optimize, 0) < 0) {
 		tpk_err("bad filter '%s': %s", expr, pcap_geterr(p));
 		pcap_close(p);
-		return TPK_EXIT_USAGE;
+		return -EINVAL;
 	}
 	/* What tcpdump -d calls: byte for byte its output. */
 	bpf_dump(&prog, 1);
 	pcap_freecode(&prog);
 	pcap_close(p);
-	return TPK_EXIT_OK;
+	return 0;
 }

@@ -13,6 +13,7 @@
 
 #include "cbpf.h"
 #include "cfg.h"
+#include "cmd.h"
 #include "json.h"
 #include "prog.h"
 #include "show.h"
@@ -20,15 +21,33 @@
 #include "version.h"
 #include "xlated.h"
 
-#define MAX_ARGS 64
+/* Option groups: which options go with which commands. */
+enum {
+	G_JSON = 1 << 0,	/* --json, --pretty */
+	G_BPFFS = 1 << 1,
+	G_CBPF = 1 << 2,	/* --linktype, --interface, --no-optimize, --snaplen */
+};
+
+static int cmd_list(char **args, int n);
+static int cmd_show(char **args, int n);
+static int cmd_dump(char **args, int n);
+static int cmd_cbpf(char **args, int n);
+
+static const struct tpk_cmd cmd_table[] = {
+	{ "list", cmd_list, 0, 0, "", G_JSON | G_BPFFS, false },
+	{ "show", cmd_show, 0, TPK_CMD_MAXARGS, "", G_JSON | G_BPFFS, false },
+	{ "dump", cmd_dump, 1, TPK_CMD_MAXARGS, "xlated PROG", G_JSON, false },
+	{ "cbpf", cmd_cbpf, 1, TPK_CMD_MAXARGS, "a filter expression", G_CBPF, true },
+};
+
+static struct tpk_cmds cmds = { .v = cmd_table, .n = ARRAY_SIZE(cmd_table), .dflt = cmd_table,
+				 .caps = "CAP_SYS_ADMIN: the kernel lists programs only to it" };
 
 static struct env {
 	bool json, pretty, verbose, no_optimize, bpffs;
 	int linktype;
 	const char *ifname;
 	uint64_t snaplen;
-	int argc;
-	char *argv[MAX_ARGS];
 } env = {
 	.linktype = PD_LINKTYPE_DEFAULT,
 	.snaplen = 262144,
@@ -80,36 +99,44 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	switch (key) {
 	case 'j':
+		tpk_cmds_opt(&cmds, G_JSON, "--json");
 		env.json = true;
 		break;
 	case 'p':
+		tpk_cmds_opt(&cmds, G_JSON, "--pretty");
 		env.json = env.pretty = true;
 		break;
 	case 'f':
+		tpk_cmds_opt(&cmds, G_BPFFS, "--bpffs");
 		env.bpffs = true;
 		break;
 	case 'v':
 		env.verbose = true;
 		break;
 	case 'O':
+		tpk_cmds_opt(&cmds, G_CBPF, "--no-optimize");
 		env.no_optimize = true;
 		break;
 	case 'y':
+		tpk_cmds_opt(&cmds, G_CBPF, "--linktype");
 		env.linktype = pd_cbpf_linktype(arg);
 		if (env.linktype < 0)
 			argp_failure(state, TPK_EXIT_USAGE, 0, "unknown link type '%s'", arg);
 		break;
 	case 'i':
+		tpk_cmds_opt(&cmds, G_CBPF, "--interface");
 		env.ifname = arg;
 		break;
 	case 's':
+		tpk_cmds_opt(&cmds, G_CBPF, "--snaplen");
 		if (tpk_parse_u64(arg, 1, 262144, &env.snaplen))
 			argp_failure(state, TPK_EXIT_USAGE, 0, "bad snapshot length '%s' (1-262144)", arg);
 		break;
 	case ARGP_KEY_ARG:
-		if (env.argc == MAX_ARGS)
-			argp_failure(state, TPK_EXIT_USAGE, 0, "too many arguments");
-		env.argv[env.argc++] = arg;
+		tpk_cmds_arg(&cmds, state, arg);
+		break;
+	case ARGP_KEY_END:
+		tpk_cmds_end(&cmds, state);
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -120,14 +147,14 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 static int show(int argc, char **argv, struct tpk_json *j)
 {
 	struct pd_pins table, *pins = NULL;
-	int *fds = NULL, n = 0, i, err, ret = TPK_EXIT_OK;
+	int *fds = NULL, n = 0, i, err, ret = 0;
 
 	if (env.bpffs) {
 		err = pd_pins_load(&table);
 		if (err) {
 			pd_pins_free(&table);
 			tpk_err_errno(err, "can't read pinned programs");
-			return TPK_EXIT_FAIL;
+			return -EIO;
 		}
 		pins = &table;
 	}
@@ -137,13 +164,13 @@ static int show(int argc, char **argv, struct tpk_json *j)
 	}
 	n = pd_prog_select(&argc, &argv, &fds);
 	if (n < 0) {
-		ret = -n;
+		ret = n;
 		n = 0;
 		goto out;
 	}
 	if (argc) {
 		tpk_err("unexpected argument '%s'", argv[0]);
-		ret = TPK_EXIT_USAGE;
+		ret = -EINVAL;
 		goto out;
 	}
 	if (j && n > 1)
@@ -152,7 +179,7 @@ static int show(int argc, char **argv, struct tpk_json *j)
 		err = pd_show_fd(fds[i], j, pins);
 		if (err) {
 			tpk_err_errno(err, "can't read program info");
-			ret = TPK_EXIT_FAIL;
+			ret = -EIO;
 			break;
 		}
 	}
@@ -176,7 +203,7 @@ static int dump_one(int fd, bool visual, bool opcodes, bool linum, struct tpk_js
 	err = pd_prog_fetch(fd, &p, true);
 	if (err) {
 		tpk_err_errno(err, "can't read program info");
-		return TPK_EXIT_FAIL;
+		return -EIO;
 	}
 	err = pd_dump_open(&d, &p);
 	if (!err) {
@@ -187,7 +214,7 @@ static int dump_one(int fd, bool visual, bool opcodes, bool linum, struct tpk_js
 		} else if (visual) {
 			if (pd_dump_cfg(&d)) {
 				tpk_err("out of memory");
-				err = TPK_EXIT_FAIL;
+				err = -ENOMEM;
 			}
 		} else {
 			pd_dump_plain(&d);
@@ -201,15 +228,15 @@ static int dump_one(int fd, bool visual, bool opcodes, bool linum, struct tpk_js
 static int dump(int argc, char **argv, struct tpk_json *j)
 {
 	bool visual = false, opcodes = false, linum = false;
-	int *fds, n, i, ret = TPK_EXIT_OK;
+	int *fds, n, i, ret = 0;
 
 	if (!argc || strcmp(argv[0], "xlated")) {
 		tpk_err("expected 'dump xlated PROG', got 'dump %s'", argc ? argv[0] : "");
-		return TPK_EXIT_USAGE;
+		return -EINVAL;
 	}
 	if (argc < 2) {
 		tpk_err("expected a program after 'dump xlated'");
-		return TPK_EXIT_USAGE;
+		return -EINVAL;
 	}
 	argc--, argv++;
 	/* Check the modifiers before opening anything: a bare ID is one
@@ -223,20 +250,20 @@ static int dump(int argc, char **argv, struct tpk_json *j)
 			visual = true;
 		else {
 			tpk_err("expected 'opcodes', 'linum' or 'visual', got '%s'", argv[i]);
-			return TPK_EXIT_USAGE;
+			return -EINVAL;
 		}
 	}
 	n = pd_prog_select(&argc, &argv, &fds);
 	if (n < 0)
-		return -n;
+		return n;
 	if (visual && n > 1) {
 		tpk_err("several programs matched; 'visual' draws one");
-		ret = TPK_EXIT_USAGE;
+		ret = -EINVAL;
 		goto out;
 	}
 	if (j && visual) {
 		tpk_err("'visual' has no JSON output");
-		ret = TPK_EXIT_USAGE;
+		ret = -EINVAL;
 		goto out;
 	}
 	/* Several programs: each under its show header (an object with
@@ -269,32 +296,56 @@ out:
 	return ret;
 }
 
-static int cbpf(int argc, char **argv)
+static int cmd_cbpf(char **args, int nargs)
 {
 	size_t len = 0;
 	char *expr;
 	int i, ret;
 
-	if (!argc) {
-		tpk_err("expected a filter expression after 'cbpf'");
-		return TPK_EXIT_USAGE;
-	}
 	/* Words joined with spaces, as tcpdump joins its arguments. */
-	for (i = 0; i < argc; i++)
-		len += strlen(argv[i]) + 1;
+	for (i = 0; i < nargs; i++)
+		len += strlen(args[i]) + 1;
 	expr = calloc(1, len);
 	if (!expr) {
 		tpk_err("out of memory");
-		return TPK_EXIT_FAIL;
+		return -ENOMEM;
 	}
-	for (i = 0; i < argc; i++) {
+	for (i = 0; i < nargs; i++) {
 		if (i)
 			strcat(expr, " ");
-		strcat(expr, argv[i]);
+		strcat(expr, args[i]);
 	}
 	ret = pd_cbpf_dump(expr, env.ifname, env.linktype, (int)env.snaplen, !env.no_optimize);
 	free(expr);
 	return ret;
+}
+
+/* list, show and dump: JSON (if asked) around what fn prints. */
+static int with_json(int (*fn)(int argc, char **argv, struct tpk_json *j), char **args, int nargs)
+{
+	struct tpk_json json;
+	int err;
+
+	tpk_json_init(&json, stdout, env.pretty);
+	err = fn(nargs, args, env.json ? &json : NULL);
+	if (env.json)
+		tpk_json_finish(&json);
+	return err;
+}
+
+static int cmd_list(char **args, int nargs)
+{
+	return with_json(show, args, nargs);
+}
+
+static int cmd_show(char **args, int nargs)
+{
+	return with_json(show, args, nargs);
+}
+
+static int cmd_dump(char **args, int nargs)
+{
+	return with_json(dump, args, nargs);
 }
 
 int main(int argc, char **argv)
@@ -305,43 +356,12 @@ int main(int argc, char **argv)
 		.args_doc = "[list | show PROG | dump xlated PROG [opcodes] [linum] [visual] | cbpf EXPR...]",
 		.doc = doc,
 	};
-	const char *cmd;
-	struct tpk_json json, *j = NULL;
-	int err;
 
 	tpk_progname = "progdump";
 	tpk_stdout_guard();
 	argp_err_exit_status = TPK_EXIT_USAGE;
-	err = argp_parse(&argp, argc, argv, 0, NULL, NULL);
-	if (err)
+	if (argp_parse(&argp, argc, argv, 0, NULL, NULL))
 		return TPK_EXIT_USAGE;
 	tpk_libbpf_setup(env.verbose);
-
-	cmd = env.argc ? env.argv[0] : "list";
-	if (!strcmp(cmd, "cbpf"))
-		return cbpf(env.argc - 1, env.argv + 1);
-
-	if (env.json) {
-		tpk_json_init(&json, stdout, env.pretty);
-		j = &json;
-	}
-	if (!strcmp(cmd, "list") || !strcmp(cmd, "show")) {
-		if (!strcmp(cmd, "list") && env.argc > 1) {
-			tpk_err("'list' takes no argument; use 'show PROG'");
-			return TPK_EXIT_USAGE;
-		}
-		err = show(env.argc ? env.argc - 1 : 0, env.argv + 1, j);
-	} else if (!strcmp(cmd, "dump")) {
-		err = dump(env.argc - 1, env.argv + 1, j);
-	} else {
-		tpk_err("unknown command '%s'; expected list, show, dump or cbpf", cmd);
-		return TPK_EXIT_USAGE;
-	}
-	if (j)
-		tpk_json_finish(j);
-	if (fflush(stdout) && errno != EPIPE) {
-		tpk_err_errno(-errno, "can't write output");
-		return TPK_EXIT_FAIL;
-	}
-	return err;
+	return tpk_cmds_run(&cmds);
 }

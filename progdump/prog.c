@@ -213,13 +213,13 @@ static int select_matching(const char *name, const unsigned char *tag, int **fds
 	}
 	if (!n) {
 		tpk_err("no program with %s %s", tag ? "tag" : "name", name);
-		return -TPK_EXIT_USAGE;
+		return -ENOENT;
 	}
 	return n;
 fail:
 	while (n--)
 		close((*fds)[n]);
-	return -TPK_EXIT_FAIL;
+	return -EIO;
 }
 
 int pd_prog_select(int *argc, char ***argv, int **fds)
@@ -236,13 +236,13 @@ int pd_prog_select(int *argc, char ***argv, int **fds)
 	}
 	if (!arg) {
 		tpk_err("expected ID, 'id ID', 'name NAME', 'tag TAG' or 'pinned PATH', got '%s'", kind);
-		return -TPK_EXIT_USAGE;
+		return -EINVAL;
 	}
 	*argc -= 2, *argv += 2;
 	if (!strcmp(kind, "id")) {
 		if (tpk_parse_u64(arg, 0, UINT32_MAX, &id)) {
 			tpk_err("bad program ID '%s'", arg);
-			return -TPK_EXIT_USAGE;
+			return -EINVAL;
 		}
 		goto by_id;
 	}
@@ -251,7 +251,7 @@ int pd_prog_select(int *argc, char ***argv, int **fds)
 	if (!strcmp(kind, "tag")) {
 		if (parse_tag(arg, tag)) {
 			tpk_err("bad tag '%s': expected 16 hex digits", arg);
-			return -TPK_EXIT_USAGE;
+			return -EINVAL;
 		}
 		return select_matching(arg, tag, fds);
 	}
@@ -263,7 +263,7 @@ int pd_prog_select(int *argc, char ***argv, int **fds)
 		fd = bpf_obj_get(arg);
 		if (fd < 0) {
 			tpk_err_errno(fd, "can't open pinned program %s", arg);
-			return -TPK_EXIT_USAGE;
+			return -EINVAL;
 		}
 		/* The kernel fills whatever info the object has: a map's would
 		 * read as a program's. Its anon inode says what it is. */
@@ -273,12 +273,12 @@ int pd_prog_select(int *argc, char ***argv, int **fds)
 				tpk_err("%s is not a pinned program: incorrect object type: %s", arg, kindbuf);
 			else
 				tpk_err("%s is not a pinned program", arg);
-			return -TPK_EXIT_USAGE;
+			return -EINVAL;
 		}
 		goto one;
 	}
 	tpk_err("expected 'id', 'name', 'tag' or 'pinned', got '%s'", kind);
-	return -TPK_EXIT_USAGE;
+	return -EINVAL;
 
 by_id:
 	fd = bpf_prog_get_fd_by_id(id);
@@ -287,10 +287,10 @@ by_id:
 			tpk_err("no program with id %llu", (unsigned long long)id);
 		else
 			tpk_err_errno(fd, "can't open program %llu", (unsigned long long)id);
-		return fd == -ENOENT ? -TPK_EXIT_USAGE : -TPK_EXIT_FAIL;
+		return fd == -ENOENT ? -ENOENT : -EIO;
 	}
 one:
 	if (add_fd(fds, 0, fd))
-		return -TPK_EXIT_FAIL;
+		return -EIO;
 	return 1;
 }

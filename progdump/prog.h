@@ -20,7 +20,7 @@ struct pd_prog {
 
 /* Descriptors of the programs a selector names, in ID order: "ID", "id ID",
  * "name NAME", "tag TAG", "pinned PATH". argc and argv move past what was
- * consumed. Returns the count (>= 1) or a negative exit code after
+ * consumed. Returns the count (>= 1) or -errno after
  * printing one error line. */
 int pd_prog_select(int *argc, char ***argv, int **fds);
 

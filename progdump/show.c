@@ -242,7 +242,7 @@ int pd_show_fd(int fd, struct tpk_json *j, const struct pd_pins *pins)
 
 int pd_show_all(struct tpk_json *j, const struct pd_pins *pins)
 {
-	int ret = TPK_EXIT_OK;
+	int ret = 0;
 	__u32 id = 0;
 
 	if (j)
@@ -253,7 +253,7 @@ int pd_show_all(struct tpk_json *j, const struct pd_pins *pins)
 		if (bpf_prog_get_next_id(id, &id)) {
 			if (errno != ENOENT) {
 				tpk_err_errno(-errno, "can't get next program");
-				ret = TPK_EXIT_FAIL;
+				ret = -EIO;
 			}
 			break;
 		}
@@ -262,14 +262,14 @@ int pd_show_all(struct tpk_json *j, const struct pd_pins *pins)
 			if (fd == -ENOENT)
 				continue;	/* unloaded since get_next_id */
 			tpk_err_errno(fd, "can't open program %u", id);
-			ret = TPK_EXIT_FAIL;
+			ret = -EIO;
 			break;
 		}
 		err = pd_show_fd(fd, j, pins);
 		close(fd);
 		if (err) {
 			tpk_err_errno(err, "can't read program %u", id);
-			ret = TPK_EXIT_FAIL;
+			ret = -EIO;
 			break;
 		}
 	}

@@ -10,7 +10,7 @@
 /* One program; json == NULL prints text, pins == NULL leaves out pinned
  * paths. Returns 0 or -errno. */
 int pd_show_fd(int fd, struct tpk_json *json, const struct pd_pins *pins);
-/* Every loaded program in ID order. Returns an exit code. */
+/* Every loaded program in ID order. 0, or -EIO after one error line. */
 int pd_show_all(struct tpk_json *json, const struct pd_pins *pins);
 /* The "ID: type  name N  tag T  gpl" line, or its JSON fields. */
 void pd_show_header(const struct bpf_prog_info *info, int fd, struct tpk_json *json);

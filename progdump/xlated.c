@@ -75,13 +75,13 @@ int pd_dump_open(struct pd_dump *d, struct pd_prog *p)
 	if (!p->nr_insns) {
 		tpk_err("no instructions returned for program %u: kernel.kptr_restrict set?",
 			p->info.id);
-		return TPK_EXIT_FAIL;
+		return -EIO;
 	}
 	if (p->info.btf_id) {
 		d->btf = btf__load_from_kernel_by_id(p->info.btf_id);
 		if (!d->btf) {
 			tpk_err("can't load BTF %u of program %u", p->info.btf_id, p->info.id);
-			return TPK_EXIT_FAIL;
+			return -EIO;
 		}
 	}
 	/* libbpf checks only that insn_off fits in a record; we read all
@@ -90,7 +90,7 @@ int pd_dump_open(struct pd_dump *d, struct pd_prog *p)
 		d->linfo = bpf_prog_linfo__new(&p->info);
 		if (!d->linfo) {
 			tpk_err_errno(-errno, "can't read line info of program %u", p->info.id);
-			return TPK_EXIT_FAIL;
+			return -EIO;
 		}
 	}
 	pd_names_init(&d->names);

@@ -23,7 +23,7 @@ struct pd_dump {
 	char scratch[256];
 };
 
-/* Returns 0 or an exit code after one error line. */
+/* 0, or -EIO after one error line. */
 int pd_dump_open(struct pd_dump *d, struct pd_prog *p);
 void pd_dump_close(struct pd_dump *d);
 void pd_dump_plain(struct pd_dump *d);

@@ -15,6 +15,7 @@
 #include <linux/if_arp.h>
 
 #include "addr.h"
+#include "cmd.h"
 #include "sys.h"
 #include "util.h"
 #include "version.h"
@@ -24,17 +25,32 @@
 #include "status.h"
 #include "store.h"
 
-enum cmd { CMD_NONE, CMD_ATTACH, CMD_DETACH, CMD_STATUS };
+/* Option groups: which options go with which commands. */
+enum {
+	G_DIRS = 1 << 0,	/* --ingress, --egress, --both */
+	G_ATTACH = 1 << 1,	/* --proto, --src, --dst, --port, --legacy, --force */
+	G_JSON = 1 << 2,
+};
+
+static int cmd_attach(char **args, int n);
+static int cmd_detach(char **args, int n);
+static int cmd_status(char **args, int n);
+
+static const struct tpk_cmd cmd_table[] = {
+	{ "attach", cmd_attach, 1, 1, "DEV", G_DIRS | G_ATTACH, false },
+	{ "detach", cmd_detach, 1, 1, "DEV", G_DIRS, false },
+	{ "status", cmd_status, 0, 1, "", G_JSON, false },
+};
+
+static struct tpk_cmds cmds = { .v = cmd_table, .n = ARRAY_SIZE(cmd_table) };
 
 #define DIR_IN	(1 << TCDROP_INGRESS)
 #define DIR_OUT	(1 << TCDROP_EGRESS)
 
 static struct env {
-	enum cmd cmd;
 	const char *dev;
 	unsigned int dirs;	/* DIR_* bits, 0: the command's default */
 	bool legacy, force, json, verbose;
-	bool narrowed;
 	struct tcdrop_opts opts;
 } env = {
 	.opts.proto = -1,
@@ -89,31 +105,12 @@ static const struct argp_option options[] = {
 	{ 0 },
 };
 
-static enum cmd parse_cmd(const char *s)
-{
-	if (!strcmp(s, "attach"))
-		return CMD_ATTACH;
-	if (!strcmp(s, "detach"))
-		return CMD_DETACH;
-	if (!strcmp(s, "status"))
-		return CMD_STATUS;
-	return CMD_NONE;
-}
-
 static void check_end(struct argp_state *state)
 {
-	if (env.cmd == CMD_NONE)
-		argp_failure(state, TPK_EXIT_USAGE, 0, "missing command: attach, detach or status");
-	if (env.cmd != CMD_STATUS && !env.dev)
-		argp_failure(state, TPK_EXIT_USAGE, 0, "missing device");
-	if (env.cmd != CMD_ATTACH && (env.narrowed || env.legacy || env.force))
-		argp_failure(state, TPK_EXIT_USAGE, 0,
-			     "--proto, --src, --dst, --port, --legacy and --force go with attach");
-	if (env.cmd == CMD_STATUS && env.dirs)
-		argp_failure(state, TPK_EXIT_USAGE, 0,
-			     "--ingress, --egress and --both go with attach and detach");
-	if (env.cmd != CMD_STATUS && env.json)
-		argp_failure(state, TPK_EXIT_USAGE, 0, "--json goes with status");
+	tpk_cmds_end(&cmds, state);
+	env.dev = cmds.nargs ? cmds.args[0] : NULL;
+	if (env.dev && (!*env.dev || strlen(env.dev) >= IF_NAMESIZE || strchr(env.dev, '/')))
+		argp_failure(state, TPK_EXIT_USAGE, 0, "invalid device name '%s'", env.dev);
 }
 
 /* A narrowing option given twice is a mistake, not "the last one wins":
@@ -143,57 +140,53 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	}
 	switch (key) {
 	case 'i':
+		tpk_cmds_opt(&cmds, G_DIRS, "--ingress");
 		env.dirs |= DIR_IN;
 		break;
 	case 'e':
+		tpk_cmds_opt(&cmds, G_DIRS, "--egress");
 		env.dirs |= DIR_OUT;
 		break;
 	case 'b':
+		tpk_cmds_opt(&cmds, G_DIRS, "--both");
 		env.dirs |= DIR_IN | DIR_OUT;
 		break;
 	case 'p':
+		tpk_cmds_opt(&cmds, G_ATTACH, "--proto");
 		if (tpk_proto_parse(arg, &o->proto))
 			argp_failure(state, TPK_EXIT_USAGE, 0, "invalid protocol '%s'", arg);
-		env.narrowed |= o->proto >= 0;
 		break;
 	case 's':
 	case 'd':
+		tpk_cmds_opt(&cmds, G_ATTACH, key == 's' ? "--src" : "--dst");
 		if (tpk_prefix_parse(arg, false, key == 's' ? &o->src : &o->dst))
 			argp_failure(state, TPK_EXIT_USAGE, 0,
 				     "invalid prefix '%s' (ADDR or ADDR/LEN, host bits zero)", arg);
 		*(key == 's' ? &o->src_set : &o->dst_set) = true;
-		env.narrowed = true;
 		break;
 	case 'P':
+		tpk_cmds_opt(&cmds, G_ATTACH, "--port");
 		if (tpk_port_range_parse(arg, &o->port))
 			argp_failure(state, TPK_EXIT_USAGE, 0, "invalid port '%s' (N or N-M, 1-65535)", arg);
-		o->port_set = env.narrowed = true;
+		o->port_set = true;
 		break;
 	case OPT_LEGACY:
+		tpk_cmds_opt(&cmds, G_ATTACH, "--legacy");
 		env.legacy = true;
 		break;
 	case 'f':
+		tpk_cmds_opt(&cmds, G_ATTACH, "--force");
 		env.force = true;
 		break;
 	case OPT_JSON:
+		tpk_cmds_opt(&cmds, G_JSON, "--json");
 		env.json = true;
 		break;
 	case 'v':
 		env.verbose = true;
 		break;
 	case ARGP_KEY_ARG:
-		if (state->arg_num == 0) {
-			env.cmd = parse_cmd(arg);
-			if (env.cmd == CMD_NONE)
-				argp_failure(state, TPK_EXIT_USAGE, 0,
-					     "unknown command '%s' (attach, detach or status)", arg);
-		} else if (state->arg_num == 1) {
-			if (!*arg || strlen(arg) >= IF_NAMESIZE || strchr(arg, '/'))
-				argp_failure(state, TPK_EXIT_USAGE, 0, "invalid device name '%s'", arg);
-			env.dev = arg;
-		} else {
-			argp_failure(state, TPK_EXIT_USAGE, 0, "too many arguments: '%s'", arg);
-		}
+		tpk_cmds_arg(&cmds, state, arg);
 		break;
 	case ARGP_KEY_END:
 		check_end(state);
@@ -239,18 +232,43 @@ static int find_entry(struct tcdrop_entry *v, int n, int ifindex, const char *na
 	return -1;
 }
 
-static int cmd_attach(void)
+static volatile sig_atomic_t interrupted;
+
+/* What every command does first, under the lock: sweep the pins a deleted
+ * namespace left, and finish what a killed command left half made. A
+ * command that changes pins also checks bpffs is writable and holds
+ * Ctrl-C (it only sets a flag nobody reads): an attach or detach, once
+ * started, runs to its end (or its undo) rather than stop half way.
+ * 0, or -EIO: the system's failure, printed. */
+static int prepare(bool writes)
 {
-	struct tcdrop_target t = { .ifname = env.dev };
+	if (tcdrop_store_open() || tcdrop_lock() < 0)
+		return -EIO;
+	if (writes && tpk_require_writable(tcdrop_store_dir()))
+		return -EIO;
+	tcdrop_store_prune();
+	tcdrop_recover();
+	if (writes)
+		tpk_signals_setup(&interrupted);
+	return 0;
+}
+
+static int cmd_attach(char **args, int nargs)
+{
+	struct tcdrop_target t = { .ifname = args[0] };
 	struct tcdrop_entry *v = NULL;
 	int n, done = 0, err;
 	unsigned int dirs = env.dirs ? env.dirs : DIR_IN;
 
+	(void)nargs;
 	t.ifindex = tpk_ifindex(env.dev);
 	if (t.ifindex < 0)
-		return TPK_EXIT_USAGE;
+		return t.ifindex;
 	if (!env.force && tpk_way_out_refuse(env.dev, t.ifindex))
-		return TPK_EXIT_USAGE;
+		return -EINVAL;
+	err = prepare(true);
+	if (err)
+		return err;
 	tcdrop_cfg_build(&env.opts, &t.cfg);
 	t.cfg.no_l2 = no_l2(env.dev);
 	t.mech = !env.legacy && tcdrop_tcx_supported() ? TCDROP_TCX : TCDROP_LEGACY;
@@ -261,18 +279,18 @@ static int cmd_attach(void)
 	n = tcdrop_store_list(&v);
 	for (int pass = 0; pass < 2; pass++)
 		for (int dir = TCDROP_INGRESS; dir <= TCDROP_EGRESS; dir++) {
-			int k = (dirs & (1u << dir)) ? find_entry(v, n, t.ifindex, NULL, dir) : -1;
+			int k = (dirs & (1u << dir)) ? find_entry(v, n, t.ifindex, env.dev, dir) : -1;
 			bool gone = k >= 0 && tcdrop_entry_state(&v[k]) == TCDROP_ST_GONE;
 
 			if (k >= 0 && !gone && !pass) {
 				tpk_err("%s %s: already attached (see tcdrop status %s)", env.dev,
 					dir_word(dir), env.dev);
 				free(v);
-				return TPK_EXIT_USAGE;
+				return -EEXIST;
 			}
 			if (gone && pass && tcdrop_detach(&v[k])) {
 				free(v);
-				return TPK_EXIT_FAIL;
+				return -EIO;
 			}
 		}
 	free(v);
@@ -285,35 +303,40 @@ static int cmd_attach(void)
 		if (err) {
 			if (done)
 				goto undo;
-			return err == -EEXIST ? TPK_EXIT_USAGE : TPK_EXIT_FAIL;
+			return err == -EEXIST ? err : -EIO;
 		}
 		done |= 1u << dir;
 	}
-	return TPK_EXIT_OK;
+	return 0;
 
 undo:
 	n = tcdrop_store_list(&v);
 	for (int dir = TCDROP_INGRESS; dir <= TCDROP_EGRESS; dir++) {
-		int k = (done & (1u << dir)) ? find_entry(v, n, t.ifindex, NULL, dir) : -1;
+		int k = (done & (1u << dir)) ? find_entry(v, n, t.ifindex, env.dev, dir) : -1;
 
 		if (k >= 0)
 			tcdrop_detach(&v[k]);
 	}
 	free(v);
-	return TPK_EXIT_FAIL;
+	return -EIO;
 }
 
-static int cmd_detach(void)
+static int cmd_detach(char **args, int nargs)
 {
 	struct tcdrop_entry *v = NULL;
-	int n, idx[2], ifindex, found = 0, rc = TPK_EXIT_OK;
+	int n, idx[2], ifindex, found = 0, err = 0;
 	unsigned int dirs = env.dirs ? env.dirs : DIR_IN | DIR_OUT;
+
+	(void)args, (void)nargs;
+	err = prepare(true);
+	if (err)
+		return err;
 	/* A deleted device can still have pins: find them by the name they had. */
 	ifindex = if_nametoindex(env.dev);
 	n = tcdrop_store_list(&v);
 	if (n < 0) {
 		tpk_err_errno(n, "cannot read %s", tcdrop_store_dir());
-		return TPK_EXIT_FAIL;
+		return -EIO;
 	}
 	for (int dir = TCDROP_INGRESS; dir <= TCDROP_EGRESS; dir++) {
 		idx[dir] = (dirs & (1u << dir)) ? find_entry(v, n, ifindex, env.dev, dir) : -1;
@@ -321,7 +344,7 @@ static int cmd_detach(void)
 		if (idx[dir] < 0 && env.dirs && (dirs & (1u << dir))) {
 			tpk_err("%s %s: tcdrop is not attached there", env.dev, dir_word(dir));
 			free(v);
-			return TPK_EXIT_USAGE;
+			return -ENOENT;
 		}
 	}
 	if (!found) {
@@ -330,41 +353,43 @@ static int cmd_detach(void)
 		else
 			tpk_err("%s: tcdrop is not attached there", env.dev);
 		free(v);
-		return TPK_EXIT_USAGE;
+		return -ENOENT;
 	}
 	for (int dir = TCDROP_INGRESS; dir <= TCDROP_EGRESS; dir++)
 		if (idx[dir] >= 0 && tcdrop_detach(&v[idx[dir]]))
-			rc = TPK_EXIT_FAIL;
+			err = -EIO;
 	free(v);
-	return rc;
+	return err;
 }
 
-static int cmd_status(void)
+static int cmd_status(char **args, int nargs)
 {
 	struct tcdrop_entry *v = NULL;
 	struct tcdrop_row *rows = NULL;
-	int n, ifindex = 0, rc;
+	int n, ifindex = 0, err;
 
+	(void)args, (void)nargs;
 	if (env.dev) {
 		ifindex = if_nametoindex(env.dev);
 		if (!ifindex) {
 			tpk_err("no such device '%s'", env.dev);
-			return TPK_EXIT_USAGE;
+			return -ENODEV;
 		}
 	}
+	err = prepare(false);
+	if (err)
+		return err;
 	n = tcdrop_store_list(&v);
 	if (n < 0) {
 		tpk_err_errno(n, "cannot read %s", tcdrop_store_dir());
-		return TPK_EXIT_FAIL;
+		return -EIO;
 	}
 	n = tcdrop_status_collect(v, n, ifindex, &rows);
-	rc = n < 0 ? n : tcdrop_status_render(stdout, rows, n, env.json);
+	err = n < 0 || tcdrop_status_render(stdout, rows, n, env.json) ? -EIO : 0;
 	free(rows);
 	free(v);
-	return rc ? TPK_EXIT_FAIL : TPK_EXIT_OK;
+	return err;
 }
-
-static volatile sig_atomic_t interrupted;
 
 int main(int argc, char **argv)
 {
@@ -377,29 +402,6 @@ int main(int argc, char **argv)
 	argp_err_exit_status = TPK_EXIT_USAGE;
 	if (argp_parse(&argp, argc, argv, 0, NULL, NULL))
 		return TPK_EXIT_USAGE;
-	if (tpk_require_root())
-		return TPK_EXIT_FAIL;
 	tpk_libbpf_setup(env.verbose);
-	if (tcdrop_store_open())
-		return TPK_EXIT_FAIL;
-	if (tcdrop_lock() < 0)
-		return TPK_EXIT_FAIL;
-	if (env.cmd != CMD_STATUS && tpk_require_writable(tcdrop_store_dir()))
-		return TPK_EXIT_FAIL;
-	/* A deleted namespace leaves its pins: every command sweeps them. */
-	tcdrop_store_prune();
-	/* And a command killed half way leaves a hidden or partial entry. */
-	tcdrop_recover();
-	/* Ctrl-C only sets a flag nobody reads: an attach or detach, once
-	 * started, runs to its end (or its undo) rather than stop half way. */
-	if (env.cmd != CMD_STATUS)
-		tpk_signals_setup(&interrupted);
-	switch (env.cmd) {
-	case CMD_ATTACH:
-		return cmd_attach();
-	case CMD_DETACH:
-		return cmd_detach();
-	default:
-		return cmd_status();
-	}
+	return tpk_cmds_run(&cmds);
 }

@@ -568,7 +568,7 @@ int main(int argc, char **argv)
 			gai_strerror(err));
 		return TPK_EXIT_USAGE;
 	}
-	if (tpk_require_root())
+	if (tpk_require_root(NULL))
 		return TPK_EXIT_FAIL;
 	tpk_libbpf_setup(env.verbose);
 	tpk_signals_setup(&stop);

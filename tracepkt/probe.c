@@ -291,7 +291,7 @@ int tpk_probe_run(bool json)
 	const char *func;
 	struct utsname u;
 
-	if (tpk_require_root())
+	if (tpk_require_root(NULL))
 		return TPK_EXIT_FAIL;
 	if (unshare(CLONE_NEWNET)) {
 		tpk_err_errno(errno, "cannot make a network namespace for the probe");

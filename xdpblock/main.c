@@ -8,6 +8,7 @@
 #include <string.h>
 #include <linux/if_link.h>
 
+#include "cmd.h"
 #include "links.h"
 #include "output.h"
 #include "rules.h"
@@ -17,39 +18,43 @@
 #include "util.h"
 #include "version.h"
 
-enum cmd {
-	CMD_NONE,
-	CMD_ATTACH,
-	CMD_DETACH,
-	CMD_ADD,
-	CMD_REMOVE,
-	CMD_LIST,
-	CMD_FLUSH,
-	CMD_STATUS,
+/* Option groups: which options go with which commands. */
+enum {
+	G_ATTACH = 1 << 0,	/* --mode, --force */
+	G_RULES = 1 << 1,	/* --proto, --port, --file */
+	G_JSON = 1 << 2,
 };
 
-static const struct {
-	const char *name;
-	enum cmd cmd;
-	int min_args, max_args;	/* after the command word */
-} cmds[] = {
-	{ "attach", CMD_ATTACH, 1, 1 },
-	{ "detach", CMD_DETACH, 1, 1 },
-	{ "add", CMD_ADD, 0, 1 },
-	{ "remove", CMD_REMOVE, 0, 1 },
-	{ "list", CMD_LIST, 0, 0 },
-	{ "flush", CMD_FLUSH, 0, 0 },
-	{ "status", CMD_STATUS, 0, 0 },
+static int cmd_attach(char **args, int n);
+static int cmd_detach(char **args, int n);
+static int cmd_rules(char **args, int n);
+static int cmd_list(char **args, int n);
+static int cmd_flush(char **args, int n);
+static int cmd_status(char **args, int n);
+
+static const struct tpk_cmd cmd_table[] = {
+	{ "attach", cmd_attach, 1, 1, "DEV", G_ATTACH, false },
+	{ "detach", cmd_detach, 1, 1, "DEV", 0, false },
+	{ "add", cmd_rules, 0, 1, "ADDR[/LEN] or --file", G_RULES, false },
+	{ "remove", cmd_rules, 0, 1, "ADDR[/LEN] or --file", G_RULES, false },
+	{ "list", cmd_list, 0, 0, "", G_JSON, false },
+	{ "flush", cmd_flush, 0, 0, "", 0, false },
+	{ "status", cmd_status, 0, 0, "", G_JSON, false },
 };
+
+static struct tpk_cmds cmds = { .v = cmd_table, .n = ARRAY_SIZE(cmd_table) };
 
 static struct env {
-	enum cmd cmd;
-	const char *arg;	/* DEV or ADDR[/LEN] */
 	const char *mode;
 	uint32_t xdp_flags;
 	const char *proto, *port, *file;
 	bool json, verbose, force;
 } env;
+
+static bool is(const char *name)
+{
+	return !strcmp(cmds.cmd->name, name);
+}
 
 #define OPT_FORCE 0x100
 
@@ -107,31 +112,26 @@ static const struct argp_option options[] = {
 
 static void check_end(struct argp_state *state)
 {
-	bool rules = env.cmd == CMD_ADD || env.cmd == CMD_REMOVE;
+	const char *addr = cmds.nargs ? cmds.args[0] : NULL;
 
-	if (env.cmd == CMD_NONE)
-		argp_failure(state, TPK_EXIT_USAGE, 0,
-			     "no command (attach, detach, add, remove, list, flush, status)");
-	if ((env.mode || env.force) && env.cmd != CMD_ATTACH)
-		argp_failure(state, TPK_EXIT_USAGE, 0, "--mode and --force go with attach");
-	if ((env.proto || env.port || env.file) && !rules)
-		argp_failure(state, TPK_EXIT_USAGE, 0, "--proto, --port and --file go with add and remove");
-	if (env.json && env.cmd != CMD_LIST && env.cmd != CMD_STATUS)
-		argp_failure(state, TPK_EXIT_USAGE, 0, "--json goes with list and status");
-	if (rules && env.file && (env.arg || env.proto || env.port))
+	tpk_cmds_end(&cmds, state);
+	if (!(cmds.cmd->opts & G_RULES))
+		return;
+	if (env.file && (addr || env.proto || env.port))
 		argp_failure(state, TPK_EXIT_USAGE, 0, "--file takes the rules from the file: no ADDR, --proto or --port");
-	if (rules && !env.file && !env.arg)
-		argp_failure(state, TPK_EXIT_USAGE, 0, "%s needs ADDR[/LEN] or --file",
-			     env.cmd == CMD_ADD ? "add" : "remove");
+	if (!env.file && !addr)
+		argp_failure(state, TPK_EXIT_USAGE, 0, "%s needs ADDR[/LEN] or --file", cmds.cmd->name);
 }
 
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	switch (key) {
 	case OPT_FORCE:
+		tpk_cmds_opt(&cmds, G_ATTACH, "--force");
 		env.force = true;
 		break;
 	case 'm':
+		tpk_cmds_opt(&cmds, G_ATTACH, "--mode");
 		if (!strcmp(arg, "native"))
 			env.xdp_flags = XDP_FLAGS_DRV_MODE;
 		else if (!strcmp(arg, "skb"))
@@ -141,40 +141,28 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		env.mode = arg;
 		break;
 	case 'p':
+		tpk_cmds_opt(&cmds, G_RULES, "--proto");
 		env.proto = arg;
 		break;
 	case 'P':
+		tpk_cmds_opt(&cmds, G_RULES, "--port");
 		env.port = arg;
 		break;
 	case 'f':
+		tpk_cmds_opt(&cmds, G_RULES, "--file");
 		env.file = arg;
 		break;
 	case 'j':
+		tpk_cmds_opt(&cmds, G_JSON, "--json");
 		env.json = true;
 		break;
 	case 'v':
 		env.verbose = true;
 		break;
 	case ARGP_KEY_ARG:
-		if (state->arg_num == 0) {
-			for (size_t i = 0; i < ARRAY_SIZE(cmds); i++)
-				if (!strcmp(arg, cmds[i].name))
-					env.cmd = cmds[i].cmd;
-			if (env.cmd == CMD_NONE)
-				argp_failure(state, TPK_EXIT_USAGE, 0,
-					     "unknown command '%s' (attach, detach, add, remove, list, flush, status)",
-					     arg);
-			break;
-		}
-		for (size_t i = 0; i < ARRAY_SIZE(cmds); i++)
-			if (cmds[i].cmd == env.cmd && (int)state->arg_num > cmds[i].max_args)
-				argp_failure(state, TPK_EXIT_USAGE, 0, "too many arguments: '%s'", arg);
-		env.arg = arg;
+		tpk_cmds_arg(&cmds, state, arg);
 		break;
 	case ARGP_KEY_END:
-		for (size_t i = 0; i < ARRAY_SIZE(cmds); i++)
-			if (cmds[i].cmd == env.cmd && (int)state->arg_num - 1 < cmds[i].min_args)
-				argp_failure(state, TPK_EXIT_USAGE, 0, "%s needs DEV", cmds[i].name);
 		check_end(state);
 		break;
 	default:
@@ -184,7 +172,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 }
 
 /* Rules of add/remove, all parsed before anything changes. */
-static int read_rules(struct xb_rule **rules, size_t *n)
+static int read_rules(const char *addr, struct xb_rule **rules, size_t *n)
 {
 	char err[256];
 
@@ -193,7 +181,7 @@ static int read_rules(struct xb_rule **rules, size_t *n)
 	*rules = calloc(1, sizeof(**rules));
 	if (!*rules)
 		return -ENOMEM;
-	if (xb_rule_make(env.arg, env.proto, env.port, *rules, err, sizeof(err))) {
+	if (xb_rule_make(addr, env.proto, env.port, *rules, err, sizeof(err))) {
 		tpk_err("%s", err);
 		free(*rules);
 		*rules = NULL;
@@ -203,66 +191,77 @@ static int read_rules(struct xb_rule **rules, size_t *n)
 	return 0;
 }
 
-static int cmd_rules(void)
+static int cmd_rules(char **args, int nargs)
 {
+	bool add = is("add");
 	struct xb_state s;
 	struct xb_rule *rules = NULL;
 	size_t n = 0, added = 0, skipped = 0;
 	char text[128];
 	int err;
 
-	err = read_rules(&rules, &n);
+	err = read_rules(nargs ? args[0] : NULL, &rules, &n);
 	if (err)
-		return err == -EINVAL ? TPK_EXIT_USAGE : TPK_EXIT_FAIL;
-	err = xb_state_open(&s, env.cmd == CMD_ADD ? XB_CREATE : XB_WRITE);
-	if (!err && env.cmd == CMD_ADD)
+		return err;
+	err = xb_state_open(&s, add ? XB_CREATE : XB_WRITE);
+	if (!err && add)
 		err = xb_state_add(&s, rules, n, &added, &skipped);
 	else if (!err)
 		err = xb_state_remove(&s, rules, n, &added, &skipped);
 	xb_state_close(&s);
-	if (!err && env.file && env.cmd == CMD_ADD)
+	if (!err && env.file && add)
 		printf("added %zu rules (%zu already present)\n", added, skipped);
 	else if (!err && env.file)
 		printf("removed %zu rules (%zu repeated)\n", added, skipped);
-	else if (!err && skipped && env.cmd == CMD_ADD) {
+	else if (!err && skipped && add) {
 		xb_rule_str(&rules[0], text, sizeof(text));
 		tpk_err("already blocked: %s", text);
 	}
 	free(rules);
-	/* A rule file naming a missing rule or overfilling a prefix is bad input. */
-	if (err == -ENOENT || err == -ENOSPC)
-		return TPK_EXIT_USAGE;
-	return err ? TPK_EXIT_FAIL : TPK_EXIT_OK;
+	/* A missing rule or an overfull prefix (-ENOENT, -ENOSPC): bad input. */
+	return err;
 }
 
-static int cmd_attach_detach(void)
+static int cmd_attach(char **args, int nargs)
 {
 	enum xb_prog prog = XB_PROG_NONE;
 	struct xb_state s;
 	int err, ifindex;
 
+	(void)nargs;
 	/* Before anything is made in bpffs. */
-	if (env.cmd == CMD_ATTACH && xb_prog_choose(&prog))
-		return TPK_EXIT_USAGE;
-	if (env.cmd == CMD_ATTACH && (ifindex = tpk_ifindex(env.arg)) < 0)
-		return TPK_EXIT_USAGE;
-	if (env.cmd == CMD_ATTACH && !env.force && tpk_way_out_refuse(env.arg, ifindex))
-		return TPK_EXIT_USAGE;
-	err = xb_state_open(&s, env.cmd == CMD_ATTACH ? XB_CREATE : XB_WRITE);
+	if (xb_prog_choose(&prog))
+		return -EINVAL;
+	ifindex = tpk_ifindex(args[0]);
+	if (ifindex < 0)
+		return ifindex;
+	if (!env.force && tpk_way_out_refuse(args[0], ifindex))
+		return -EINVAL;
+	err = xb_state_open(&s, XB_CREATE);
 	if (!err && s.dir_fd >= 0)
 		err = tpk_require_writable(s.dir);
-	if (!err && env.cmd == CMD_ATTACH)
-		err = xb_link_attach(&s, env.arg, env.xdp_flags, prog);
-	else if (!err)
-		err = xb_link_detach(&s, env.arg);
+	if (!err)
+		err = xb_link_attach(&s, args[0], env.xdp_flags, prog);
 	xb_state_close(&s);
-	/* No such device, attach twice, detach of nothing: the input is wrong. */
-	if (err == -ENODEV || err == -EEXIST || err == -ENOENT)
-		return TPK_EXIT_USAGE;
-	return err ? TPK_EXIT_FAIL : TPK_EXIT_OK;
+	return err;
 }
 
-static int cmd_list(void)
+static int cmd_detach(char **args, int nargs)
+{
+	struct xb_state s;
+	int err;
+
+	(void)nargs;
+	err = xb_state_open(&s, XB_WRITE);
+	if (!err && s.dir_fd >= 0)
+		err = tpk_require_writable(s.dir);
+	if (!err)
+		err = xb_link_detach(&s, args[0]);
+	xb_state_close(&s);
+	return err;
+}
+
+static int cmd_list(char **args, int nargs)
 {
 	struct xb_state s;
 	struct xb_row *rows = NULL;
@@ -272,15 +271,15 @@ static int cmd_list(void)
 	err = xb_state_open(&s, XB_READ);
 	if (!err)
 		err = xb_state_rows(&s, &rows, &n);
+	(void)args, (void)nargs;
 	xb_state_close(&s);
-	if (err)
-		return TPK_EXIT_FAIL;
-	xb_print_rules(stdout, rows, n, env.json);
+	if (!err)
+		xb_print_rules(stdout, rows, n, env.json);
 	free(rows);
-	return TPK_EXIT_OK;
+	return err ? -EIO : 0;	/* printed; what it read was no input of the user's */
 }
 
-static int cmd_status(void)
+static int cmd_status(char **args, int nargs)
 {
 	struct xb_status st = { 0 };
 	struct xb_link *links = NULL;
@@ -303,13 +302,14 @@ static int cmd_status(void)
 		xb_state_totals(&s, st.totals);
 		xb_print_status(stdout, &st, env.json);
 	}
+	(void)args, (void)nargs;
 	xb_state_close(&s);
 	free(links);
 	free(rows);
-	return err ? TPK_EXIT_FAIL : TPK_EXIT_OK;
+	return err ? -EIO : 0;
 }
 
-static int cmd_flush(void)
+static int cmd_flush(char **args, int nargs)
 {
 	struct xb_state s;
 	int live, err;
@@ -321,8 +321,9 @@ static int cmd_flush(void)
 		live = xb_links_prune(&s);
 		err = live < 0 ? live : xb_state_flush(&s, live == 0);
 	}
+	(void)args, (void)nargs;
 	xb_state_close(&s);
-	return err ? TPK_EXIT_FAIL : TPK_EXIT_OK;
+	return err ? -EIO : 0;
 }
 
 int main(int argc, char **argv)
@@ -336,25 +337,6 @@ int main(int argc, char **argv)
 		return TPK_EXIT_USAGE;
 	if (xb_state_name(&(const char *){ NULL }))
 		return TPK_EXIT_USAGE;
-	if (tpk_require_root())
-		return TPK_EXIT_FAIL;
 	tpk_libbpf_setup(env.verbose);
-
-	switch (env.cmd) {
-	case CMD_ATTACH:
-	case CMD_DETACH:
-		return cmd_attach_detach();
-	case CMD_ADD:
-	case CMD_REMOVE:
-		return cmd_rules();
-	case CMD_LIST:
-		return cmd_list();
-	case CMD_STATUS:
-		return cmd_status();
-	case CMD_FLUSH:
-		return cmd_flush();
-	case CMD_NONE:
-		break;
-	}
-	return TPK_EXIT_USAGE;
+	return tpk_cmds_run(&cmds);
 }

@@ -67,11 +67,11 @@ bad "bad mode" "xdpblock: invalid mode 'fast' (native or skb)" attach lo --mode 
 XDPBLOCK_WALK=fast bad "bad XDPBLOCK_WALK" "xdpblock: invalid XDPBLOCK_WALK 'fast' (loop or bounded)" \
 	attach xbnodev$$
 bad "unknown command" \
-	"xdpblock: unknown command 'block' (attach, detach, add, remove, list, flush, status)" block 198.18.0.1
-bad "no command" "xdpblock: no command (attach, detach, add, remove, list, flush, status)"
+	"xdpblock: unknown command 'block' (attach, detach, add, remove, list, flush or status)" block 198.18.0.1
+bad "no command" "xdpblock: no command (attach, detach, add, remove, list, flush or status)"
 bad "attach without device" "xdpblock: attach needs DEV" attach
 bad "too many arguments" "xdpblock: too many arguments: 'lo'" detach xva lo
-bad "--port with list" "xdpblock: --proto, --port and --file go with add and remove" list --port 80
+bad "--port with list" "xdpblock: --port goes with add and remove" list --port 80
 bad "--file and ADDR" "xdpblock: --file takes the rules from the file: no ADDR, --proto or --port" \
 	add 198.18.0.1 --file /dev/null
 

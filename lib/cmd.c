@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "util.h"
+
+void tpk_cmds_opt(struct tpk_cmds *c, unsigned int bit, const char *opt)
+{
+	for (int i = 0; i < TPK_CMD_GROUPS; i++)
+		if ((bit & (1u << i)) && !c->given[i])
+			c->given[i] = opt;
+}
+
+/* The commands that take option group bit (all when 0), "a, b or c"
+ * with last before the final one. */
+static void names(const struct tpk_cmds *c, unsigned int bit, const char *last,
+		  char *buf, size_t len)
+{
+	int total = 0, k = 0;
+	size_t n = 0;
+
+	for (int i = 0; i < c->n; i++)
+		total += !bit || (c->v[i].opts & bit);
+	buf[0] = '\0';
+	for (int i = 0; i < c->n && n < len; i++) {
+		if (bit && !(c->v[i].opts & bit))
+			continue;
+		k++;
+		n += snprintf(buf + n, len - n, "%s%s", k == 1 ? "" : k == total ? last : ", ",
+			      c->v[i].name);
+	}
+}
+
+void tpk_cmds_arg(struct tpk_cmds *c, struct argp_state *state, char *arg)
+{
+	char all[256];
+
+	if (!c->cmd) {
+		for (int i = 0; i < c->n; i++)
+			if (!strcmp(arg, c->v[i].name))
+				c->cmd = &c->v[i];
+		if (c->cmd)
+			return;
+		names(c, 0, " or ", all, sizeof(all));
+		argp_failure(state, TPK_EXIT_USAGE, 0, "unknown command '%s' (%s)", arg, all);
+	}
+	if (c->nargs >= c->cmd->max_args || c->nargs >= TPK_CMD_MAXARGS)
+		argp_failure(state, TPK_EXIT_USAGE, 0, "too many arguments: '%s'", arg);
+	c->args[c->nargs++] = arg;
+}
+
+void tpk_cmds_end(struct tpk_cmds *c, struct argp_state *state)
+{
+	char with[256];
+
+	if (!c->cmd && !c->dflt) {
+		names(c, 0, " or ", with, sizeof(with));
+		argp_failure(state, TPK_EXIT_USAGE, 0, "no command (%s)", with);
+	}
+	if (!c->cmd)
+		c->cmd = c->dflt;
+	if (c->nargs < c->cmd->min_args)
+		argp_failure(state, TPK_EXIT_USAGE, 0, "%s needs %s", c->cmd->name,
+			     c->cmd->args_name);
+	for (int i = 0; i < TPK_CMD_GROUPS; i++) {
+		if (!c->given[i] || (c->cmd->opts & (1u << i)))
+			continue;
+		names(c, 1u << i, " and ", with, sizeof(with));
+		argp_failure(state, TPK_EXIT_USAGE, 0, "%s goes with %s", c->given[i], with);
+	}
+}
+
+int tpk_cmds_run(struct tpk_cmds *c)
+{
+	if (!c->cmd->no_root && tpk_require_root(c->caps))
+		return TPK_EXIT_FAIL;
+	return tpk_exit_status(c->cmd->run(c->args, c->nargs));
+}
+
+int tpk_exit_status(int err)
+{
+	switch (err) {
+	case 0:
+		return TPK_EXIT_OK;
+	case -EINVAL:
+	case -ENODEV:
+	case -EEXIST:
+	case -ENOENT:
+	case -ERANGE:
+	case -E2BIG:
+	case -ENOSPC:
+		return TPK_EXIT_USAGE;
+	default:
+		return TPK_EXIT_FAIL;
+	}
+}

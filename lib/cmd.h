@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* A tool's commands as one table, read with argp: the command word, its
+ * arguments, which options go with it, and one exit-status policy. A tool
+ * fills a struct tpk_cmds, calls tpk_cmds_opt/arg/end from its argp parser
+ * and tpk_cmds_run from main. */
+#ifndef TPK_CMD_H
+#define TPK_CMD_H
+
+#include <argp.h>
+#include <stdbool.h>
+
+#define TPK_CMD_MAXARGS 64
+#define TPK_CMD_GROUPS 16
+
+struct tpk_cmd {
+	const char *name;
+	/* 0, or -errno with the error already printed (tpk_exit_status). */
+	int (*run)(char **args, int nargs);
+	int min_args, max_args;		/* after the command word */
+	const char *args_name;		/* "DEV": "attach needs DEV" */
+	unsigned int opts;		/* the option groups (bits) that go with it */
+	bool no_root;
+};
+
+struct tpk_cmds {
+	const struct tpk_cmd *v;
+	int n;
+	const struct tpk_cmd *dflt;	/* when no word is given at all, or NULL */
+	const char *caps;		/* for tpk_require_root, or NULL */
+	/* Filled while parsing: */
+	const struct tpk_cmd *cmd;
+	char *args[TPK_CMD_MAXARGS];
+	int nargs;
+	const char *given[TPK_CMD_GROUPS];	/* first option given per group */
+};
+
+/* An option of group bit (1 << i) was given, spelled opt ("--json"). */
+void tpk_cmds_opt(struct tpk_cmds *c, unsigned int bit, const char *opt);
+/* ARGP_KEY_ARG: the command word, then its arguments. */
+void tpk_cmds_arg(struct tpk_cmds *c, struct argp_state *state, char *arg);
+/* ARGP_KEY_END: a command, its arguments, and options that go with it
+ * ("--json goes with list and status"); else exit 2 with one line. */
+void tpk_cmds_end(struct tpk_cmds *c, struct argp_state *state);
+/* Root unless the command needs none, then run it: its exit status. */
+int tpk_cmds_run(struct tpk_cmds *c);
+
+/* The one policy: 0 is 0; what says the input is wrong (no such device,
+ * already there, not there, out of range, too big, invalid) is 2; any
+ * other failure is 1. */
+int tpk_exit_status(int err);
+
+#endif
