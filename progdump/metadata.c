@@ -148,7 +148,7 @@ static int dump(const struct btf *btf, __u32 id, const void *data, struct pd_jso
 		pd_json_end_array(j);
 		return 0;
 	}
-	return -1;	/* structs, enums, pointers: left out (README) */
+	return -1;	/* structs, enums, pointers: left out (progdump.8) */
 }
 
 void pd_metadata_show(const __u32 *ids, __u32 n, struct pd_json *json)
