@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* tcdrop: a tc classifier that drops matching packets and counts them.
  *
- * Loaded by tcdrop (tcx link or clsact filter) or, as the seed's
- * hello_tc.o was, by `tc filter add ... bpf da obj tcdrop.bpf.o sec tc`:
+ * Loaded by tcdrop (tcx link or clsact filter) or by hand with
+ * `tc filter add ... bpf da obj tcdrop.bpf.o sec tc`:
  * with nothing configured it drops everything. A packet that does not
  * match gets TC_ACT_UNSPEC, which in tcx means "next program" and in
  * cls_bpf "next filter", so tcdrop never overrides another tool's verdict. */

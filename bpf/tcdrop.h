@@ -9,7 +9,8 @@
 #endif
 
 /* What to drop, fixed in .rodata before load. All zero (what iproute2
- * loads when nobody sets it) means every packet, as the seed's hello_tc. */
+ * loads when nobody sets it) means every packet, as a classifier that only
+ * returns TC_ACT_SHOT would. */
 struct tcdrop_cfg {
 	__u8 no_l2;		/* 1: the IP header starts the packet (no Ethernet) */
 	__u8 proto_on;		/* 1: only packets of IP protocol `proto` */

@@ -148,7 +148,7 @@ static int dump(const struct btf *btf, __u32 id, const void *data, struct tpk_js
 		tpk_json_array_end(j);
 		return 0;
 	}
-	return -1;	/* structs, enums, pointers: left out (README) */
+	return -1;	/* structs, enums, pointers: left out (progdump.8) */
 }
 
 void pd_metadata_show(const __u32 *ids, __u32 n, struct tpk_json *json)

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* tcdrop: drop traffic on a device with a tc BPF classifier, count what it
- * dropped, and take it away again touching nothing else. The seed's
+ * dropped, and take it away again touching nothing else. What
  * `tc qdisc add dev X clsact; tc filter add dev X ingress bpf da obj
- * hello_tc.o` as one command, safe to type on a live machine. */
+ * prog.o` does by hand, as one command, safe to type on a live machine. */
 #include <argp.h>
 #include <errno.h>
 #include <net/if.h>

@@ -22,8 +22,9 @@ struct tpk_ping_opts {
 
 /* Fork `ping -c1 [-4|-6] [-W wait] [-s size] TARGET` held before exec, so
  * the tracer can learn its pid and arm the kernel side before a packet
- * leaves. ping's stdout is discarded (the Python tool's README shows only
- * the trace); its errors stay on stderr. */
+ * leaves. ping's stdout is discarded (the README of the Python tool,
+ * https://github.com/yadutaf/tracepkt, shows only the trace); its errors
+ * stay on stderr. */
 int tpk_ping_spawn(struct tpk_ping *p, const struct tpk_ping_opts *o);
 /* Can ping's TARGET be resolved as ping would (getaddrinfo, -4/-6)? 0, or
  * an EAI_* code. */

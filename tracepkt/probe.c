@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Every feature is loaded and attached for real, not looked up: a kernel can
- * list a program type and still refuse it (this project's CI kernel refuses
- * fexit with EPERM). Attachments happen in a network namespace of our own,
+ * list a program type and still refuse it (some kernels refuse fexit with
+ * EPERM). Attachments happen in a network namespace of our own,
  * so tcx and netfilter hooks touch nothing of the caller's, and each link
  * and program is gone before the next feature is tried.
  *

@@ -1,11 +1,11 @@
 #!/bin/bash
 # make deb's package (scripts/mkdeb): lintian reports no error and only the
-# warnings README explains; its files, modes and Depends; then, in a fresh
-# Debian 12 minbase root (tests/root/debian-root) whose apt knows only the
-# stock suites: apt-get install pulls its dependencies, the tools run on the
-# host kernel (tracepkt traces a ping, progdump compiles a pcap filter with
-# bookworm's libpcap), man and bash-completion find their files, and remove
-# and purge leave none of them behind.
+# warnings docs/packaging.md explains; its files, modes and Depends; then,
+# in a fresh Debian 12 minbase root (tests/root/debian-root) whose apt knows
+# only the stock suites: apt-get install pulls its dependencies, the tools
+# run on the host kernel (tracepkt traces a ping, progdump compiles a pcap
+# filter with bookworm's libpcap), man and bash-completion find their files,
+# and remove and purge leave none of them behind.
 #
 # Builds the package into its own temporary folder (mkdeb: an incremental
 # LIBBPF_STATIC=1 build in build-deb/), or tests TPK_DEB=path/to.deb.
@@ -62,13 +62,14 @@ tap_is "$(field Package) $(field Version) $(field Architecture)" "tracepkt $VERS
 if command -v lintian >/dev/null; then
 	lint=$(lintian --tag-display-limit 0 "$DEB" 2>&1)
 	tap_is "$(grep '^E:' <<<"$lint")" "" "lintian: no error"
-	# Each warning left is one README's "Debian package" section explains.
-	readme=$(sed -n '/^## Debian package/,/^## /p' "$TPK_ROOT/README.md")
+	# Each warning left is one the "Debian package" section of
+	# docs/packaging.md explains (up to the next "## " heading).
+	readme=$(sed -n '/^## Debian package/,/^## /p' "$TPK_ROOT/docs/packaging.md")
 	unexplained=
 	for tag in $(sed -nE 's/^W: [^ ]+: ([a-z0-9-]+).*/\1/p' <<<"$lint" | sort -u); do
 		grep -q "\`$tag" <<<"$readme" || unexplained+=" $tag"
 	done
-	tap_is "$unexplained" "" "README's Debian package section explains every lintian warning"
+	tap_is "$unexplained" "" "docs/packaging.md's Debian package section explains every lintian warning"
 	tap_diag "$lint"
 else
 	tap_skip "lintian: no error" "no lintian (bash scripts/install-deps installs it)"

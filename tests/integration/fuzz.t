@@ -1,8 +1,8 @@
 #!/bin/bash
 # Every libFuzzer harness in tests/fuzz/ for a few seconds (FUZZ_SECONDS,
-# default 3) from its seed corpus, which holds every crash found so far:
-# no crash, no sanitizer report. Needs clang's libFuzzer; builds the
-# harnesses into $TPK_BUILD/fuzz/.
+# default 3) from its corpus (tests/fuzz/corpus/), which holds every crash
+# found so far: no crash, no sanitizer report. Needs clang's libFuzzer;
+# builds the harnesses into $TPK_BUILD/fuzz/.
 set -uo pipefail
 . "$(dirname "$(readlink -f "$0")")/../lib/tap.sh"
 

@@ -3,7 +3,7 @@
 # corpus (tests/progdump-corpus: C programs built here with clang, and
 # hand-assembled cpu-v4 programs), every BPF object the project builds, and
 # tracepkt's programs while it runs. Compared per program ID, since other
-# tests load and unload programs on this machine at the same time.
+# tests load and unload programs on the host at the same time.
 #
 # What the kernel returns differs between kernels (the verifier rewrites
 # differently, older kernels fill fewer info fields), so the kernel matrix

@@ -64,7 +64,8 @@ tap_diag "default mechanism on this kernel: $MECH"
 tap_ok "baseline: A pings R" ping4 1
 tap_ok "baseline: A pings R over IPv6" ping6 1
 
-# The seed's exercise, then each mechanism through the same scenario.
+# What `tc qdisc add ... clsact` and `tc filter add ... bpf da obj` do by
+# hand, then each mechanism through the same scenario.
 scenario() {
 	local mech=$1 opt=()
 	[ "$2" = --legacy ] && opt=(--legacy)
@@ -201,7 +202,7 @@ remember_progs "$NS_A"
 tap_ok "A still pings with a udp filter" ping4 1
 tap_ok "detach after --force" A "$TCDROP" detach eth0
 
-# The seed, verbatim: iproute2 loads the same object.
+# By hand, as tcdrop.8 shows: iproute2 loads the same object.
 R tc qdisc add dev eth0 clsact
 tap_ok "iproute2: tc filter add ... bpf da obj tcdrop.bpf.o sec tc" \
 	R tc filter add dev eth0 ingress bpf da obj "$OBJ" sec tc

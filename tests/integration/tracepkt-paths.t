@@ -42,7 +42,8 @@ for v in 4 6; do
 		ip netns exec "$NS_PEER" "$TRACEPKT" --nf-backend off "${!r}"
 done
 
-# bridge: the Python README's docker example, and a NATed way out.
+# bridge: the docker example of the Python tool's README
+# (https://github.com/yadutaf/tracepkt), and a NATed way out.
 fixture_up bridge "tb$$"
 for v in 4 6; do
 	b=BR_IP$v c1=C1_IP$v c2=C2_IP$v up=ROOT_IP$v h=HOST_IP$v

@@ -1,8 +1,8 @@
 #!/bin/bash
 # xdpblock's command line and state: one-line errors and nothing
-# half-applied, the seed's `ip link set ... xdp obj`, attach/detach errors,
-# rules across re-attach, concurrent adds, a 100k-rule file, --json, and
-# nothing left pinned or attached afterwards.
+# half-applied, loading by hand with `ip link set ... xdp obj`, attach/detach
+# errors, rules across re-attach, concurrent adds, a 100k-rule file, --json,
+# and nothing left pinned or attached afterwards.
 set -uo pipefail
 . "$(dirname "$(readlink -f "$0")")/../lib/tap.sh"
 tap_require_root
@@ -81,7 +81,7 @@ bad "rule file with a bad line" \
 	add --file "$TMP/bad.rules"
 tap_ok "bad input pinned nothing" test ! -e "$PINS"
 
-# --- the seed: ip link set dev X xdp obj FILE sec xdp ----------------------
+# --- by hand: ip link set dev X xdp obj FILE sec xdp -----------------------
 tap_like "$(ip -V)" 'libbpf' "iproute2 loads objects with libbpf"
 # iproute2 may make its own folders (xdp/globals); it must pin no map.
 ip_pins() { find /sys/fs/bpf/xdp /sys/fs/bpf/tc -type f 2>/dev/null | sort; }

@@ -1,8 +1,8 @@
 #!/bin/bash
 # xdpblock on real traffic, in a router fixture: A --- R --- B, the
-# blocklist on R's eth0 (and later B's). The seed's oxdpus walk-through
-# (attach, add the client, its traffic stops, another source's flows,
-# detach), then prefixes, ports, the longest-prefix walk, IPv6, counters
+# blocklist on R's eth0 (and later B's). The commands of oxdpus
+# (https://github.com/sematext/oxdpus) in turn (attach, add the client, its
+# traffic stops, another source's flows, detach), then prefixes, ports, the longest-prefix walk, IPv6, counters
 # that match the packets sent, rules across re-attach, two devices, VLANs.
 set -uo pipefail
 . "$(dirname "$(readlink -f "$0")")/../lib/tap.sh"

@@ -285,7 +285,7 @@ static void test_others(void)
 	struct spec s = { .src = "198.19.7.7", .proto = 1 };
 	struct xdpb_counter t[XDPB_T_MAX];
 
-	tap_is_int(add("0.0.0.0/0", NULL, NULL), 0, "block 0.0.0.0/0 (the seed's XDP_DROP)");
+	tap_is_int(add("0.0.0.0/0", NULL, NULL), 0, "block 0.0.0.0/0 (a plain XDP_DROP)");
 	tap_is_int(verdict(&s), XDP_DROP, "any IPv4: drop");
 	tap_is_int(verdict(&arp), XDP_PASS, "ARP: pass");
 	xb_state_totals(&st, t);
