@@ -93,12 +93,12 @@ _tpk_tcdrop() {
 	case $_tpk_cur in
 	-*)
 		case ${_tpk_args[0]} in
-		attach) _tpk_reply -W "-i --ingress -e --egress -b --both -p --proto -s --src
-			-d --dst -P --port --legacy -f --force -v --verbose" ;;
-		detach) _tpk_reply -W "-i --ingress -e --egress -b --both -v --verbose" ;;
-		status) _tpk_reply -W "--json -v --verbose" ;;
-		*) _tpk_reply -W "-i --ingress -e --egress -b --both -p --proto -s --src
-			-d --dst -P --port --legacy -f --force --json -v --verbose
+		attach) _tpk_reply -W "--ingress -e --egress -b --both -p --proto -s --src
+			-d --dst -P --port --legacy --force -v --verbose" ;;
+		detach) _tpk_reply -W "--ingress -e --egress -b --both -v --verbose" ;;
+		status) _tpk_reply -W "-j --json -v --verbose" ;;
+		*) _tpk_reply -W "--ingress -e --egress -b --both -p --proto -s --src
+			-d --dst -P --port --legacy --force -j --json -v --verbose
 			--help --usage -V --version" ;;
 		esac
 		return ;;

@@ -7,10 +7,12 @@
 #include <unistd.h>
 #include <bpf/libbpf.h>
 
+#include "json.h"
 #include "util.h"
 
 const char *tpk_progname = "tracepkt";
 bool tpk_verbose;
+bool tpk_json_errors;
 
 const char *tpk_vis(const char *s, char *buf, size_t len)
 {
@@ -35,7 +37,16 @@ static void err_line(const char *fmt, va_list ap, const char *tail)
 	char msg[1024], vis[4 * sizeof(msg)];
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	fprintf(stderr, "%s: %s%s\n", tpk_progname, tpk_vis(msg, vis, sizeof(vis)), tail);
+	if (!tpk_json_errors) {
+		fprintf(stderr, "%s: %s%s\n", tpk_progname, tpk_vis(msg, vis, sizeof(vis)), tail);
+		return;
+	}
+	/* What reads --json reads stdout: the error is an object there, as
+	 * bpftool's are. JSON escapes control bytes itself. */
+	snprintf(vis, sizeof(vis), "%s%s", msg, tail);
+	fputs("{\"error\":", stdout);
+	tpk_json_quote(stdout, vis, sizeof(vis));
+	fputs("}\n", stdout);
 }
 
 void tpk_err(const char *fmt, ...)
@@ -45,6 +56,17 @@ void tpk_err(const char *fmt, ...)
 	va_start(ap, fmt);
 	err_line(fmt, ap, "");
 	va_end(ap);
+}
+
+void tpk_note(const char *fmt, ...)
+{
+	char msg[1024], vis[4 * sizeof(msg)];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "%s: note: %s\n", tpk_progname, tpk_vis(msg, vis, sizeof(vis)));
 }
 
 void tpk_err_errno(int err, const char *fmt, ...)

@@ -37,8 +37,13 @@ const char *tpk_vis(const char *s, char *buf, size_t len);
 /* -v was given: say more about what failed and why. */
 extern bool tpk_verbose;
 
-/* "PROG: message\n" on stderr. */
+/* With --json: errors are {"error":"message"} lines on stdout. */
+extern bool tpk_json_errors;
+
+/* "PROG: message\n" on stderr (see tpk_json_errors). */
 void tpk_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "PROG: note: message\n" on stderr, whatever the output format. */
+void tpk_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "PROG: message: strerror(err)\n"; err may be negative (libbpf style). */
 void tpk_err_errno(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

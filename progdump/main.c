@@ -362,6 +362,7 @@ int main(int argc, char **argv)
 	argp_err_exit_status = TPK_EXIT_USAGE;
 	if (argp_parse(&argp, argc, argv, 0, NULL, NULL))
 		return TPK_EXIT_USAGE;
+	tpk_json_errors = env.json;
 	tpk_libbpf_setup(env.verbose);
 	return tpk_cmds_run(&cmds);
 }

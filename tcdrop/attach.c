@@ -365,7 +365,7 @@ int tcdrop_detach(const struct tcdrop_entry *e)
 
 	if (e->info.mech == TCDROP_LEGACY && device_is(&e->info) &&
 	    tcdrop_entry_state(e) == TCDROP_ST_REPLACED)
-		tpk_err("note: %s %s: tcdrop's filter handle now holds another program; "
+		tpk_note("%s %s: tcdrop's filter handle now holds another program; "
 			"left alone", e->info.ifname, dir_name(e->info.dir));
 	/* Hidden first: from here a kill leaves what tcdrop_recover finishes. */
 	tcdrop_entry_hidden(e->path, hidden, sizeof(hidden));
@@ -387,7 +387,7 @@ static void recover_one(const char *entry, const struct tcdrop_info *info, void 
 	if (err)
 		tpk_err_errno(err, "cannot remove %s", entry);
 	else if (info)
-		tpk_err("note: %s %s: removed what a killed tcdrop command left there",
+		tpk_note("%s %s: removed what a killed tcdrop command left there",
 			info->ifname, dir_name(info->dir));
 	*(int *)ctx += !err;
 }

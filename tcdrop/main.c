@@ -87,11 +87,16 @@ static const char doc[] =
 
 enum {
 	OPT_LEGACY = 0x100,
-	OPT_JSON,
+	OPT_FORCE,
+	OPT_INGRESS,
 };
 
 static const struct argp_option options[] = {
-	{ "ingress", 'i', NULL, 0, "Packets DEV receives (attach's default)", 0 },
+	{ "ingress", OPT_INGRESS, NULL, 0, "Packets DEV receives (attach's default)", 0 },
+	/* Old spellings, kept one release: -i and -f mean other things in
+	 * the sibling tools (--ifname, --interface; --file). */
+	{ NULL, 'i', NULL, OPTION_HIDDEN, NULL, 0 },
+	{ NULL, 'f', NULL, OPTION_HIDDEN, NULL, 0 },
 	{ "egress", 'e', NULL, 0, "Packets DEV sends", 0 },
 	{ "both", 'b', NULL, 0, "Ingress and egress", 0 },
 	{ "proto", 'p', "PROTO", 0, "attach: only this IP protocol (icmp, tcp, udp, icmpv6, sctp, a number; any: every one, the default)", 1 },
@@ -99,8 +104,8 @@ static const struct argp_option options[] = {
 	{ "dst", 'd', "PREFIX", 0, "attach: only packets to ADDR[/LEN]", 1 },
 	{ "port", 'P', "PORT[-PORT]", 0, "attach: only TCP/UDP/SCTP packets from or to these ports", 1 },
 	{ "legacy", OPT_LEGACY, NULL, 0, "attach: clsact + cls_bpf filter even when tcx exists", 2 },
-	{ "force", 'f', NULL, 0, "attach: even on the device of the default route", 2 },
-	{ "json", OPT_JSON, NULL, 0, "status: one JSON document", 3 },
+	{ "force", OPT_FORCE, NULL, 0, "attach: even on the device of the default route", 2 },
+	{ "json", 'j', NULL, 0, "status: one JSON document (errors too)", 3 },
 	{ "verbose", 'v', NULL, 0, "Show libbpf's messages", 3 },
 	{ 0 },
 };
@@ -138,8 +143,11 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case 'd': once(state, key, "--dst"); break;
 	case 'P': once(state, key, "--port"); break;
 	}
+	if (key == 'i' || key == 'f')
+		tpk_note("-%c is going away: say %s", key, key == 'i' ? "--ingress" : "--force");
 	switch (key) {
 	case 'i':
+	case OPT_INGRESS:
 		tpk_cmds_opt(&cmds, G_DIRS, "--ingress");
 		env.dirs |= DIR_IN;
 		break;
@@ -175,10 +183,11 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		env.legacy = true;
 		break;
 	case 'f':
+	case OPT_FORCE:
 		tpk_cmds_opt(&cmds, G_ATTACH, "--force");
 		env.force = true;
 		break;
-	case OPT_JSON:
+	case 'j':
 		tpk_cmds_opt(&cmds, G_JSON, "--json");
 		env.json = true;
 		break;
@@ -402,6 +411,7 @@ int main(int argc, char **argv)
 	argp_err_exit_status = TPK_EXIT_USAGE;
 	if (argp_parse(&argp, argc, argv, 0, NULL, NULL))
 		return TPK_EXIT_USAGE;
+	tpk_json_errors = env.json;
 	tpk_libbpf_setup(env.verbose);
 	return tpk_cmds_run(&cmds);
 }

@@ -371,7 +371,7 @@ static int select_points(struct tracepkt_bpf *skel)
 				return -ENOENT;
 			}
 			if (env.verbose)
-				tpk_err("note: tracepoint %s does not exist on this kernel, skipped",
+				tpk_note("tracepoint %s does not exist on this kernel, skipped",
 					tpk_points[i].name);
 		}
 		bpf_program__set_autoload(btf_prog, env.points[i] && have);
@@ -576,7 +576,7 @@ int main(int argc, char **argv)
 	vmlinux = btf__load_vmlinux_btf();
 	have_btf = vmlinux != NULL;
 	if (!vmlinux && env.verbose)
-		tpk_err("note: no kernel BTF; using raw tracepoints");
+		tpk_note("no kernel BTF; using raw tracepoints");
 
 	if (env.nf_backend != TPK_NF_NONE || env.drops)
 		tpk_nf_probe(&nf, vmlinux);

@@ -105,7 +105,7 @@ static const struct argp_option options[] = {
 	{ "proto", 'p', "PROTO", 0, "add/remove: tcp, udp, sctp, icmp, icmpv6 or 0-255 (any: every one, the default)", 0 },
 	{ "port", 'P', "N[-M]", 0, "add/remove: destination port or range (TCP and UDP without --proto)", 0 },
 	{ "file", 'f', "FILE", 0, "add/remove: rules from FILE, one a line ('-': stdin)", 0 },
-	{ "json", 'j', NULL, 0, "list/status: one JSON document", 0 },
+	{ "json", 'j', NULL, 0, "list/status: one JSON document (errors too)", 0 },
 	{ "verbose", 'v', NULL, 0, "Show libbpf's messages", 0 },
 	{ 0 },
 };
@@ -335,6 +335,7 @@ int main(int argc, char **argv)
 	argp_err_exit_status = TPK_EXIT_USAGE;
 	if (argp_parse(&argp, argc, argv, 0, NULL, NULL))
 		return TPK_EXIT_USAGE;
+	tpk_json_errors = env.json;
 	if (xb_state_name(&(const char *){ NULL }))
 		return TPK_EXIT_USAGE;
 	tpk_libbpf_setup(env.verbose);
