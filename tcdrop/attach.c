@@ -11,6 +11,7 @@
 #include <bpf/libbpf.h>
 
 #include "attach.h"
+#include "pins.h"
 #include "sys.h"
 #include "tcfilters.h"
 #include "util.h"
@@ -402,30 +403,19 @@ int tcdrop_recover(void)
 int tcdrop_entry_counts(const struct tcdrop_entry *e, struct tcdrop_count out[TCDROP_NCOUNTERS])
 {
 	char path[PATH_MAX + 16];
-	int ncpu = libbpf_num_possible_cpus(), fd, err = 0;
-	struct tcdrop_count *vals;
+	uint64_t v[2];
+	int fd, err = 0;
 
 	memset(out, 0, sizeof(*out) * TCDROP_NCOUNTERS);
-	if (ncpu <= 0)
-		return ncpu ? ncpu : -EINVAL;
 	snprintf(path, sizeof(path), "%s/counters", e->path);
 	fd = bpf_obj_get(path);
 	if (fd < 0)
 		return -errno;
-	vals = calloc(ncpu, sizeof(*vals));
-	if (!vals)
-		err = -ENOMEM;
 	for (__u32 k = 0; !err && k < TCDROP_NCOUNTERS; k++) {
-		if (bpf_map_lookup_elem(fd, &k, vals)) {
-			err = -errno;
-			break;
-		}
-		for (int c = 0; c < ncpu; c++) {
-			out[k].packets += vals[c].packets;
-			out[k].bytes += vals[c].bytes;
-		}
+		err = tpk_percpu_sum(fd, &k, 2, v);
+		out[k].packets = v[0];
+		out[k].bytes = v[1];
 	}
-	free(vals);
 	close(fd);
 	return err;
 }

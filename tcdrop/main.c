@@ -247,11 +247,12 @@ static volatile sig_atomic_t interrupted;
  * namespace left, and finish what a killed command left half made. A
  * command that changes pins also checks bpffs is writable and holds
  * Ctrl-C (it only sets a flag nobody reads): an attach or detach, once
- * started, runs to its end (or its undo) rather than stop half way.
+ * started, runs to its end (or its undo) rather than stop half way. Only
+ * attach makes tcdrop's folder, so a failed detach or status leaves none.
  * 0, or -EIO: the system's failure, printed. */
-static int prepare(bool writes)
+static int prepare(bool writes, bool create)
 {
-	if (tcdrop_store_open() || tcdrop_lock() < 0)
+	if (tcdrop_store_open() || tcdrop_lock(create))
 		return -EIO;
 	if (writes && tpk_require_writable(tcdrop_store_dir()))
 		return -EIO;
@@ -275,7 +276,7 @@ static int cmd_attach(char **args, int nargs)
 		return t.ifindex;
 	if (!env.force && tpk_way_out_refuse(env.dev, t.ifindex))
 		return -EINVAL;
-	err = prepare(true);
+	err = prepare(true, true);
 	if (err)
 		return err;
 	tcdrop_cfg_build(&env.opts, &t.cfg);
@@ -337,7 +338,7 @@ static int cmd_detach(char **args, int nargs)
 	unsigned int dirs = env.dirs ? env.dirs : DIR_IN | DIR_OUT;
 
 	(void)args, (void)nargs;
-	err = prepare(true);
+	err = prepare(true, false);
 	if (err)
 		return err;
 	/* A deleted device can still have pins: find them by the name they had. */
@@ -385,7 +386,7 @@ static int cmd_status(char **args, int nargs)
 			return -ENODEV;
 		}
 	}
-	err = prepare(false);
+	err = prepare(false, false);
 	if (err)
 		return err;
 	n = tcdrop_store_list(&v);

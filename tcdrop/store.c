@@ -11,11 +11,11 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 
+#include "pins.h"
 #include "store.h"
 #include "sys.h"
 #include "util.h"
 
-#define LOCK_PATH "/run/tcdrop.lock"
 /* bpffs refuses '.' anywhere in a name; an entry's ends in "gress". */
 #define HIDDEN "~"
 
@@ -251,15 +251,9 @@ int tcdrop_store_prune(void)
 	return pruned;
 }
 
-int tcdrop_lock(void)
+int tcdrop_lock(bool create)
 {
-	int fd = open(LOCK_PATH, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	static int fd = -1;	/* held until exit */
 
-	if (fd < 0 || flock(fd, LOCK_EX)) {
-		tpk_err_errno(errno, "cannot lock %s", LOCK_PATH);
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	return fd;	/* held until exit */
+	return tpk_lock_dir(root, create, &fd);
 }

@@ -6,6 +6,7 @@
 #define TCDROP_STORE_H
 
 #include <limits.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "tcdrop.h"
@@ -45,7 +46,9 @@ int tcdrop_store_remove(const char *entry);
 /* Remove the entries of namespaces that no longer exist (nothing else can
  * reach them); how many. Under the lock. */
 int tcdrop_store_prune(void);
-/* Serialise attach/detach between concurrent tcdrop commands. */
-int tcdrop_lock(void);
+/* Serialise tcdrop commands (any namespace): a lock on BPFFS/tcdrop, made
+ * first with create, held until exit (none when there is no folder and
+ * create is false: nothing to protect). 0 or -errno (printed). */
+int tcdrop_lock(bool create);
 
 #endif

@@ -4,12 +4,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "pins.h"
 #include "state.h"
 #include "sys.h"
 #include "util.h"
@@ -29,13 +29,6 @@ static const struct {
 	[XB_MAP_TOTALS] = { "totals", BPF_MAP_TYPE_PERCPU_ARRAY, sizeof(uint32_t), sizeof(struct xdpb_counter) },
 	[XB_MAP_META] = { "meta", BPF_MAP_TYPE_ARRAY, sizeof(uint32_t), sizeof(struct xdpb_meta) },
 };
-
-static int ncpus(void)
-{
-	int n = libbpf_num_possible_cpus();
-
-	return n > 0 ? n : 1;
-}
 
 static void map_path(const struct xb_state *s, int i, char *buf, size_t len)
 {
@@ -89,41 +82,6 @@ bool xb_state_has_maps(const struct xb_state *s)
 
 /* flock the folder; a flush may remove it while we wait, so check that the
  * folder we locked is still the one at that path. */
-static int lock_dir(struct xb_state *s, bool create)
-{
-	for (;;) {
-		struct stat a, b;
-		int fd, err;
-
-		fd = open(s->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (fd < 0 && errno == ENOENT && create) {
-			err = tpk_mkdir_p(s->dir);
-			if (err) {
-				tpk_err_errno(err, "cannot make %s", s->dir);
-				return err;
-			}
-			continue;
-		}
-		if (fd < 0) {
-			if (errno == ENOENT)
-				return 0;
-			tpk_err_errno(errno, "cannot open %s", s->dir);
-			return -errno;
-		}
-		if (flock(fd, LOCK_EX)) {
-			err = -errno;
-			close(fd);
-			tpk_err_errno(err, "cannot lock %s", s->dir);
-			return err;
-		}
-		if (!fstat(fd, &a) && !stat(s->dir, &b) && a.st_ino == b.st_ino && a.st_dev == b.st_dev) {
-			s->dir_fd = fd;
-			return 0;
-		}
-		close(fd);
-	}
-}
-
 int xb_state_name(const char **name)
 {
 	const char *env = getenv("XDPBLOCK_PINS");
@@ -158,7 +116,7 @@ int xb_state_open(struct xb_state *s, enum xb_open how)
 		return err;
 	snprintf(s->dir, sizeof(s->dir), "%s/%s", base, name);
 	if (how != XB_READ) {
-		err = lock_dir(s, how == XB_CREATE);
+		err = tpk_lock_dir(s->dir, how == XB_CREATE, &s->dir_fd);
 		if (err)
 			return err;
 	}
@@ -466,17 +424,11 @@ int xb_state_remove(struct xb_state *s, const struct xb_rule *rules, size_t n, s
 
 static void read_counter(int fd, uint32_t key, struct xdpb_counter *sum)
 {
-	int n = ncpus();
-	struct xdpb_counter *v = calloc(n, sizeof(*v));
+	uint64_t v[2];
 
-	memset(sum, 0, sizeof(*sum));
-	if (v && !bpf_map_lookup_elem(fd, &key, v)) {
-		for (int i = 0; i < n; i++) {
-			sum->packets += v[i].packets;
-			sum->bytes += v[i].bytes;
-		}
-	}
-	free(v);
+	tpk_percpu_sum(fd, &key, 2, v);
+	sum->packets = v[0];
+	sum->bytes = v[1];
 }
 
 static int cmp_row_id(const void *a, const void *b)
