@@ -57,7 +57,6 @@ static struct env {
 };
 
 void (*argp_program_version_hook)(FILE *, struct argp_state *) = tpk_version_print;
-const char *argp_program_bug_address = "the project's issue tracker";
 
 static const char doc[] =
 "Drop packets on a network device with a tc BPF classifier, count them, and\n"

@@ -63,7 +63,6 @@ static struct env {
 };
 
 void (*argp_program_version_hook)(FILE *, struct argp_state *) = tpk_version_print;
-const char *argp_program_bug_address = "the project's issue tracker";
 
 static const char doc[] =
 "Follow a ping, or all matching packets, across interfaces, network namespaces\n"

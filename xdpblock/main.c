@@ -59,7 +59,6 @@ static bool is(const char *name)
 #define OPT_FORCE 0x100
 
 void (*argp_program_version_hook)(FILE *, struct argp_state *) = tpk_version_print;
-const char *argp_program_bug_address = "the project's issue tracker";
 
 static const char doc[] =
 "Block traffic by source address in XDP, updated on the fly.\n"

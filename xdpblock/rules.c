@@ -279,12 +279,11 @@ void xb_rule_str(const struct xb_rule *r, char *buf, size_t len)
 /* Planning: sort the rules by prefix so each trie entry is read and
  * written once, however many rules of the input share it. */
 
-static const struct xb_rule *sort_base;
-
-static int cmp_by_prefix(const void *a, const void *b)
+static int cmp_by_prefix(const void *a, const void *b, void *rules)
 {
+	const struct xb_rule *base = rules;
 	size_t ia = *(const size_t *)a, ib = *(const size_t *)b;
-	const struct tpk_prefix *pa = &sort_base[ia].pfx, *pb = &sort_base[ib].pfx;
+	const struct tpk_prefix *pa = &base[ia].pfx, *pb = &base[ib].pfx;
 	int c;
 
 	if (pa->addr.family != pb->addr.family)
@@ -348,8 +347,7 @@ static int plan_groups(const struct xb_rule *rules, size_t n, xb_lookup_fn looku
 	}
 	for (size_t i = 0; i < n; i++)
 		order[i] = i;
-	sort_base = rules;
-	qsort(order, n, sizeof(*order), cmp_by_prefix);
+	qsort_r(order, n, sizeof(*order), cmp_by_prefix, (void *)rules);
 	for (size_t i = 0; i < n; i++) {
 		const struct xb_rule *r = &rules[order[i]];
 		struct xb_update *u;
