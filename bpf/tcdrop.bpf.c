@@ -20,6 +20,8 @@
 #define IPPROTO_TCP_	6
 #define IPPROTO_UDP_	17
 #define IPPROTO_SCTP_	132
+#define IPPROTO_ICMP_	1
+#define IPPROTO_ICMPV6_	58
 #define IPPROTO_HOPOPTS_	0
 #define IPPROTO_ROUTING_	43
 #define IPPROTO_FRAGMENT_	44
@@ -172,7 +174,8 @@ static __always_inline bool matches(struct __sk_buff *skb)
 		return true;
 	if (parse(skb, &p))
 		return false;
-	if (cfg.proto_on && p.l4 != cfg.proto)
+	/* icmp is ICMP of the packet's own family, as in tracepkt and xdpblock. */
+	if (cfg.proto_on && p.l4 != (cfg.proto == IPPROTO_ICMP_ && p.ver == 6 ? IPPROTO_ICMPV6_ : cfg.proto))
 		return false;
 	if (cfg.src_ver && (p.ver != cfg.src_ver || !in_prefix(p.saddr, cfg.src, cfg.src_len)))
 		return false;

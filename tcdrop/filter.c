@@ -15,11 +15,6 @@ static bool v6_only(int proto)
 	return proto == IPPROTO_ICMPV6;
 }
 
-static bool v4_only(int proto)
-{
-	return proto == IPPROTO_ICMP;
-}
-
 static void set_prefix(const struct tpk_prefix *p, __u8 *ver, __u8 *len, __u8 *bytes)
 {
 	*ver = p->addr.family == AF_INET ? 4 : 6;
@@ -39,7 +34,8 @@ const char *tcdrop_cfg_build(const struct tcdrop_opts *o, struct tcdrop_cfg *cfg
 	else if (o->dst_set)
 		fam = o->dst.addr.family;
 	if (o->proto >= 0) {
-		if ((fam == AF_INET && v6_only(o->proto)) || (fam == AF_INET6 && v4_only(o->proto)))
+		/* icmp is either family's ICMP; icmpv6 is IPv6's only. */
+		if (fam == AF_INET && v6_only(o->proto))
 			return "--proto does not exist in the address family of --src/--dst";
 		if (o->port_set && !has_ports(o->proto))
 			return "--port needs --proto tcp, udp, sctp or none";

@@ -98,7 +98,7 @@ static const struct argp_option options[] = {
 	{ NULL, 'f', NULL, OPTION_HIDDEN, NULL, 0 },
 	{ "egress", 'e', NULL, 0, "Packets DEV sends", 0 },
 	{ "both", 'b', NULL, 0, "Ingress and egress", 0 },
-	{ "proto", 'p', "PROTO", 0, "attach: only this IP protocol (icmp, tcp, udp, icmpv6, sctp, a number; any: every one, the default)", 1 },
+	{ "proto", 'p', "PROTO", 0, "attach: only this IP protocol (icmp: either family's, tcp, udp, icmpv6, sctp, a number; any: every one, the default)", 1 },
 	{ "src", 's', "PREFIX", 0, "attach: only packets from ADDR[/LEN]", 1 },
 	{ "dst", 'd', "PREFIX", 0, "attach: only packets to ADDR[/LEN]", 1 },
 	{ "port", 'P', "PORT[-PORT]", 0, "attach: only TCP/UDP/SCTP packets from or to these ports", 1 },

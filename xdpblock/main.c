@@ -101,7 +101,7 @@ static const struct argp_option options[] = {
 	{ "mode", 'm', "MODE", 0, "attach: native or skb (default: native if the driver has it)", 0 },
 	{ "force", OPT_FORCE, NULL, 0, "attach: even to a device that carries the namespace's way out "
 	  "(a default route): a rule for 0.0.0.0/0 there cuts the host off", 0 },
-	{ "proto", 'p', "PROTO", 0, "add/remove: tcp, udp, sctp, icmp, icmpv6 or 0-255 (any: every one, the default)", 0 },
+	{ "proto", 'p', "PROTO", 0, "add/remove: tcp, udp, sctp, icmp (the prefix family's), icmpv6 or 0-255 (any: every one, the default)", 0 },
 	{ "port", 'P', "N[-M]", 0, "add/remove: destination port or range (TCP and UDP without --proto)", 0 },
 	{ "file", 'f', "FILE", 0, "add/remove: rules from FILE, one a line ('-': stdin)", 0 },
 	{ "json", 'j', NULL, 0, "list/status: one JSON document (errors too)", 0 },

@@ -42,9 +42,11 @@ int xb_rule_make(const char *addr, const char *proto, const char *port,
 		snprintf(err, errlen, "invalid protocol '%s' (tcp, udp, sctp, icmp, icmpv6 or 0-255)", proto);
 		return -EINVAL;
 	}
-	if ((r->proto == IPPROTO_ICMP && !v4) || (r->proto == IPPROTO_ICMPV6 && v4)) {
-		snprintf(err, errlen, "protocol %s does not occur over %s (use %s)",
-			 tpk_proto_name(r->proto), v4 ? "IPv4" : "IPv6", v4 ? "icmp" : "icmpv6");
+	/* icmp is the prefix's own family's ICMP, as in tracepkt and tcdrop. */
+	if (r->proto == IPPROTO_ICMP && !v4)
+		r->proto = IPPROTO_ICMPV6;
+	if (r->proto == IPPROTO_ICMPV6 && v4) {
+		snprintf(err, errlen, "protocol icmpv6 does not occur over IPv4 (use icmp)");
 		return -EINVAL;
 	}
 	if (port) {

@@ -51,7 +51,7 @@ refused "bad port" attach v0 --port 70000
 refused "port 0" attach v0 --port 0
 refused "mixed families" attach v0 --src 198.18.0.0/24 --dst 2001:db8::/32
 refused "--port with icmp" attach v0 --proto icmp --port 80
-refused "icmp with an IPv6 prefix" attach v0 --proto icmp --src 2001:db8::/32
+refused "icmpv6 with an IPv4 prefix" attach v0 --proto icmpv6 --src 198.18.0.0/15
 refused "--proto with detach" detach v0 --proto udp
 refused "--force with status" status --force
 refused "--json with attach" attach v0 --json

@@ -91,7 +91,9 @@ scenario() {
 	tap_is "$(pins_gone)" "" "$mech: pins removed"
 	tap_is "$(clsact_gone)" 0 "$mech: no clsact qdisc left"
 
-	tap_ok "$mech: attach icmp only, egress" R "$TCDROP" attach eth0 --egress --proto icmp "${opt[@]}"
+	# IPv4 only (--dst), so that no neighbour discovery is counted.
+	tap_ok "$mech: attach icmp to A only, egress" \
+		R "$TCDROP" attach eth0 --egress --proto icmp --dst "$A_IP4" "${opt[@]}"
 	remember_progs "$NS_R"
 	tap_nok "$mech: ping stops (replies dropped)" ping4 4
 	tap_is "$(field "$NS_R" egress dropped_packets)" 4 "$mech: 4 replies dropped"
@@ -99,6 +101,13 @@ scenario() {
 	tap_ok "$mech: IPv6 still passes" ping6 1
 	tap_ok "$mech: detach egress" R "$TCDROP" detach eth0 --egress
 	tap_ok "$mech: ping resumes" ping4 1
+	# icmp alone is ICMP of either family (as in tracepkt and xdpblock).
+	tap_ok "$mech: attach icmp, egress" R "$TCDROP" attach eth0 --egress --proto icmp "${opt[@]}"
+	remember_progs "$NS_R"
+	tap_nok "$mech: ping stops" ping4 1
+	tap_nok "$mech: ping6 stops too: icmp is ICMPv6 over IPv6" ping6 1
+	tap_ok "$mech: detach egress again" R "$TCDROP" detach eth0 --egress
+	tap_ok "$mech: ping6 resumes" wait_until ping6 1
 
 	tap_ok "$mech: attach --both udp port 9999" \
 		R "$TCDROP" attach eth0 --both --proto udp --port 9999 "${opt[@]}"

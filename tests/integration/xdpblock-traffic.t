@@ -37,7 +37,7 @@ A2_IP6=${A_IP6%::*}::3
 ip -n "$NS_A" addr add "$A2_IP4/$PLEN4" dev eth0
 ip -n "$NS_A" addr add "$A2_IP6/$PLEN6" dev eth0 nodad
 
-tap_plan 67
+tap_plan 71
 
 in_a() { ip netns exec "$NS_A" "$@"; }
 # reach FROM TO: one ping gets an answer.
@@ -108,6 +108,11 @@ tap_ok "add the client's IPv6 address" "$X" add "$A_IP6"
 tap_is "$(pings "$A_IP6" "$B_IP6" 3)" 0 "its IPv6 pings stop"
 tap_is "$(pings "$A2_IP6" "$B_IP6" 2)" 2 "the other IPv6 source's pings flow"
 tap_ok "remove it" "$X" remove "$A_IP6"
+# icmp is the prefix's own family's ICMP (as in tracepkt and tcdrop).
+tap_ok "add the client's IPv6 address, icmp" "$X" add "$A_IP6" --proto icmp
+tap_is "$("$X" list | awk -v p="$A_IP6/128" '$2 == p { print $3 }')" icmpv6 "... listed as an icmpv6 rule"
+tap_is "$(pings "$A_IP6" "$B_IP6" 3)" 0 "its IPv6 pings stop"
+tap_ok "remove it (as icmp)" "$X" remove "$A_IP6" --proto icmp
 net64=${A_IP6%::*}::/64
 tap_ok "add an IPv6 /64, udp 9100" "$X" add "$net64" --proto udp --port 9100
 n0=$(noports6)

@@ -57,8 +57,8 @@ int main(void)
 		   "--src and --dst are of different address families", "mixed families refused");
 	tap_is_str(str(opts("icmp", NULL, NULL, "80")), "--port needs --proto tcp, udp, sctp or none",
 		   "port with icmp refused");
-	tap_is_str(str(opts("icmp", "2001:db8::1", NULL, NULL)),
-		   "--proto does not exist in the address family of --src/--dst", "icmp with IPv6 refused");
+	tap_is_str(str(opts("icmp", "2001:db8::1", NULL, NULL)), "icmp from 2001:db8::1/128",
+		   "icmp with IPv6: ICMP of the packet's family, ICMPv6 here");
 
 	o = opts("tcp", "198.18.1.0/24", "198.18.2.7", "8080");
 	tcdrop_cfg_build(&o, &c);

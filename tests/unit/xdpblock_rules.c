@@ -52,7 +52,9 @@ static void test_make(void)
 	tap_is_int(make("198.18.0.1", NULL, "0", &r, err), -EINVAL, "port 0 refused");
 	tap_is_int(make("198.18.0.1", NULL, "90-80", &r, err), -EINVAL, "reversed range refused");
 	tap_is_int(make("198.18.0.1", "icmp", "80", &r, err), -EINVAL, "port with icmp refused");
-	tap_is_int(make("2001:db8::1", "icmp", NULL, &r, err), -EINVAL, "icmp over IPv6 refused");
+	tap_ok(!make("2001:db8::1", "icmp", NULL, &r, err) && r.proto == IPPROTO_ICMPV6,
+	       "icmp over IPv6 is ICMPv6 (the prefix's own family's ICMP)");
+	tap_is_int(make("198.18.0.1", "icmpv6", NULL, &r, err), -EINVAL, "icmpv6 over IPv4 refused");
 	tap_is_int(make("198.18.0.1", "bogus", NULL, &r, err), -EINVAL, "unknown protocol refused");
 }
 
@@ -177,7 +179,7 @@ static void test_vis(void)
 int main(void)
 {
 	tpk_progname = "xdpblock";
-	tap_plan(45);
+	tap_plan(46);
 	test_make();
 	test_lines();
 	test_plan();
