@@ -85,6 +85,7 @@ struct walk {
 	__u8 proto;
 	__u8 has_port;
 	__u16 dport;
+	__u16 sport;
 	__u32 id;		/* the matching rule, with hit */
 	__u8 hit;
 };
@@ -108,13 +109,17 @@ static __always_inline int rules_match(const struct xdpb_rules *r, struct walk *
 			break;
 		if ((m->flags & XDPB_M_PROTO) && m->proto != w->proto)
 			continue;
-		if (m->flags & XDPB_M_PORT) {
+		if (m->flags & (XDPB_M_PORT | XDPB_M_SPORT)) {
+			bool d, s;
+
 			if (!w->has_port)
 				continue;
 			if (!(m->flags & XDPB_M_PROTO) && w->proto != IPPROTO_TCP_ &&
 			    w->proto != IPPROTO_UDP_)
 				continue;
-			if (w->dport < m->port_lo || w->dport > m->port_hi)
+			d = (m->flags & XDPB_M_PORT) && w->dport >= m->port_lo && w->dport <= m->port_hi;
+			s = (m->flags & XDPB_M_SPORT) && w->sport >= m->port_lo && w->sport <= m->port_hi;
+			if (!d && !s)
 				continue;
 		}
 		w->id = m->id;
@@ -232,6 +237,7 @@ static __always_inline int parse(void *data, void *end, struct walk *w)
 		__be16 *ports = data + off;
 
 		if ((void *)(ports + 2) <= end) {
+			w->sport = bpf_ntohs(ports[0]);
 			w->dport = bpf_ntohs(ports[1]);
 			w->has_port = 1;
 		}
@@ -244,7 +250,7 @@ static __always_inline int parse(void *data, void *end, struct walk *w)
  * that it does so once, not once for every way parse() can end, each
  * family's walk is a global function (5.6+), which the verifier checks on
  * its own, for any arguments: scalars only (what 5.10 allows), the packet's
- * protocol, port and flag packed in one (pkt_info). It returns 0, or the
+ * protocol, ports and flag packed in one (pkt_info). It returns 0, or the
  * matching rule's id with bit 32 set.
  *
  * On its way, each branch the verifier meets is a state kept for later,
@@ -256,7 +262,7 @@ static __always_inline int parse(void *data, void *end, struct walk *w)
 
 static __always_inline __u64 pkt_info(const struct walk *w)
 {
-	return w->proto | (__u64)w->has_port << 8 | (__u64)w->dport << 16;
+	return w->proto | (__u64)w->has_port << 8 | (__u64)w->dport << 16 | (__u64)w->sport << 32;
 }
 
 /* 1 when a < b; both below 2^32. */
@@ -272,7 +278,8 @@ static __always_inline __u64 below(__u64 a, __u64 b)
  * matches, or 0. Slots past r->count are zeroed and count for nothing. */
 static __always_inline __u64 rules_match_flat(const struct xdpb_rules *r, __u64 info)
 {
-	__u64 proto = info & 0xff, has_port = (info >> 8) & 1, dport = info >> 16;
+	__u64 proto = info & 0xff, has_port = (info >> 8) & 1;
+	__u64 dport = (info >> 16) & 0xffff, sport = info >> 32;
 	__u64 tcp_udp = (1 ^ below(0, proto ^ IPPROTO_TCP_)) | (1 ^ below(0, proto ^ IPPROTO_UDP_));
 	__u64 hit = 0, id = 0, count = r->count;
 
@@ -281,11 +288,14 @@ static __always_inline __u64 rules_match_flat(const struct xdpb_rules *r, __u64 
 	for (int i = XDPB_MAX_MATCHES - 1; i >= 0; i--) {
 		const struct xdpb_match *m = &r->m[i];
 		__u64 f_proto = m->flags & XDPB_M_PROTO;
-		__u64 f_port = (m->flags & XDPB_M_PORT) >> 1;
+		__u64 f_dport = (m->flags & XDPB_M_PORT) >> 1;
+		__u64 f_sport = (m->flags & XDPB_M_SPORT) >> 2;
 		__u64 proto_ok = 1 ^ below(0, m->proto ^ proto);
-		__u64 port_ok = has_port & (f_proto | tcp_udp) &
-				(1 ^ below(dport, m->port_lo)) & (1 ^ below(m->port_hi, dport));
-		__u64 ok = below(i, count) & ((1 ^ f_proto) | proto_ok) & ((1 ^ f_port) | port_ok);
+		__u64 d_ok = f_dport & (1 ^ below(dport, m->port_lo)) & (1 ^ below(m->port_hi, dport));
+		__u64 s_ok = f_sport & (1 ^ below(sport, m->port_lo)) & (1 ^ below(m->port_hi, sport));
+		__u64 port_ok = has_port & (f_proto | tcp_udp) & (d_ok | s_ok);
+		__u64 ok = below(i, count) & ((1 ^ f_proto) | proto_ok) &
+			   ((1 ^ (f_dport | f_sport)) | port_ok);
 		__u64 mask = 0 - ok;
 
 		barrier_var(mask);

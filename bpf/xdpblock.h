@@ -19,6 +19,8 @@
 #define XDPB_M_PROTO		1	/* proto must equal the packet's */
 #define XDPB_M_PORT		2	/* destination port in [port_lo, port_hi];
 					 * without XDPB_M_PROTO: TCP or UDP */
+#define XDPB_M_SPORT		4	/* source port in the range; with
+					 * XDPB_M_PORT: either port */
 
 /* One rule of a prefix. */
 struct xdpb_match {

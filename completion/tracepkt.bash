@@ -116,18 +116,18 @@ _tpk_xdpblock() {
 	-m | --mode) _tpk_reply -W "native skb"; return ;;
 	-p | --proto) _tpk_reply -W "tcp udp sctp icmp icmpv6 any"; return ;;
 	-f | --file) _tpk_reply -f; [ -z "$_tpk_cur" ] && COMPREPLY+=(-); return ;;
-	-P | --port) return ;;
+	-P | --port | --dport | --sport) return ;;
 	esac
-	_tpk_args "-m --mode -p --proto -P --port -f --file"
+	_tpk_args "-m --mode -p --proto -P --port --dport --sport -f --file"
 	case $_tpk_cur in
 	-*)
 		case ${_tpk_args[0]} in
 		attach) _tpk_reply -W "-m --mode --force -v --verbose" ;;
-		add | remove) _tpk_reply -W "-p --proto -P --port -f --file -v --verbose" ;;
+		add | remove) _tpk_reply -W "-p --proto -P --port --dport --sport -f --file -v --verbose" ;;
 		list | status) _tpk_reply -W "-j --json -v --verbose" ;;
 		detach | flush) _tpk_reply -W "-v --verbose" ;;
-		*) _tpk_reply -W "-m --mode --force -p --proto -P --port -f --file -j --json
-			-v --verbose --help --usage -V --version" ;;
+		*) _tpk_reply -W "-m --mode --force -p --proto -P --port --dport --sport -f --file
+			-j --json -v --verbose --help --usage -V --version" ;;
 		esac
 		return ;;
 	esac

@@ -48,6 +48,7 @@ static struct env {
 	const char *mode;
 	uint32_t xdp_flags;
 	const char *proto, *port, *file;
+	enum xb_port_dir port_dir;
 	bool json, verbose, force;
 } env;
 
@@ -56,7 +57,7 @@ static bool is(const char *name)
 	return !strcmp(cmds.cmd->name, name);
 }
 
-#define OPT_FORCE 0x100
+enum { OPT_FORCE = 0x100, OPT_DPORT, OPT_SPORT };
 
 void (*argp_program_version_hook)(FILE *, struct argp_state *) = tpk_version_print;
 
@@ -66,7 +67,7 @@ static const char doc[] =
 "Commands:\n"
 "  attach DEV [--mode native|skb]   run the blocklist on DEV's receive path\n"
 "  detach DEV                       stop it on DEV (the rules stay)\n"
-"  add ADDR[/LEN] [--proto P] [--port N[-M]]\n"
+"  add ADDR[/LEN] [--proto P] [--port|--dport|--sport N[-M]]\n"
 "  add --file FILE                  block a source prefix (one rule a line)\n"
 "  remove ... | remove --file FILE  the same arguments as add\n"
 "  list [--json]                    rules, with packets and bytes dropped\n"
@@ -78,7 +79,8 @@ static const char doc[] =
 "with --port only TCP/UDP (or the --proto given) to those destination ports.\n"
 "The same rules apply on every device xdpblock is attached to; they live in\n"
 "/sys/fs/bpf/xdpblock and survive the command, detach and re-attach.\n"
-"Rule files: one rule a line, 'ADDR[/LEN] [proto P] [port N[-M]]', '#' comments.\n"
+"Rule files: one rule a line, 'ADDR[/LEN] [proto P] [port|dport|sport N[-M]]',\n"
+"'#' comments. A port is the source or the destination port.\n"
 "XDPBLOCK_PINS=NAME in the environment keeps a separate blocklist in\n"
 "/sys/fs/bpf/NAME.\n"
 "\n"
@@ -102,7 +104,9 @@ static const struct argp_option options[] = {
 	{ "force", OPT_FORCE, NULL, 0, "attach: even to a device that carries the namespace's way out "
 	  "(a default route): a rule for 0.0.0.0/0 there cuts the host off", 0 },
 	{ "proto", 'p', "PROTO", 0, "add/remove: tcp, udp, sctp, icmp (the prefix family's), icmpv6 or 0-255 (any: every one, the default)", 0 },
-	{ "port", 'P', "N[-M]", 0, "add/remove: destination port or range (TCP and UDP without --proto)", 0 },
+	{ "port", 'P', "N[-M]", 0, "add/remove: source or destination port or range (TCP and UDP without --proto)", 0 },
+	{ "dport", OPT_DPORT, "N[-M]", 0, "add/remove: destination port or range", 0 },
+	{ "sport", OPT_SPORT, "N[-M]", 0, "add/remove: source port or range", 0 },
 	{ "file", 'f', "FILE", 0, "add/remove: rules from FILE, one a line ('-': stdin)", 0 },
 	{ "json", 'j', NULL, 0, "list/status: one JSON document (errors too)", 0 },
 	{ "verbose", 'v', NULL, 0, "Show libbpf's messages", 0 },
@@ -144,8 +148,13 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		env.proto = arg;
 		break;
 	case 'P':
-		tpk_cmds_opt(&cmds, G_RULES, "--port");
+	case OPT_DPORT:
+	case OPT_SPORT:
+		tpk_cmds_opt(&cmds, G_RULES, key == 'P' ? "--port" : key == OPT_DPORT ? "--dport" : "--sport");
+		if (env.port)
+			argp_failure(state, TPK_EXIT_USAGE, 0, "one of --port, --dport and --sport");
 		env.port = arg;
+		env.port_dir = key == 'P' ? XB_PORT_EITHER : key == OPT_DPORT ? XB_PORT_DST : XB_PORT_SRC;
 		break;
 	case 'f':
 		tpk_cmds_opt(&cmds, G_RULES, "--file");
@@ -180,7 +189,7 @@ static int read_rules(const char *addr, struct xb_rule **rules, size_t *n)
 	*rules = calloc(1, sizeof(**rules));
 	if (!*rules)
 		return -ENOMEM;
-	if (xb_rule_make(addr, env.proto, env.port, *rules, err, sizeof(err))) {
+	if (xb_rule_make(addr, env.proto, env.port, env.port_dir, *rules, err, sizeof(err))) {
 		tpk_err("%s", err);
 		free(*rules);
 		*rules = NULL;
@@ -216,6 +225,8 @@ static int cmd_rules(char **args, int nargs)
 		xb_rule_str(&rules[0], text, sizeof(text));
 		tpk_err("already blocked: %s", text);
 	}
+	if (!err && add && added)
+		xb_port_note(rules, n);
 	free(rules);
 	/* A missing rule or an overfull prefix (-ENOENT, -ENOSPC): bad input. */
 	return err;

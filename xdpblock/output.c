@@ -25,14 +25,32 @@ static void proto_str(const struct xdpb_match *m, char *buf, size_t len)
 		snprintf(buf, len, "%u", m->proto);
 }
 
+/* "53" for either port, "dport:53" or "sport:53" for one: one word, so
+ * that the table splits on blanks. */
 static void port_str(const struct xdpb_match *m, char *buf, size_t len)
 {
-	if (!(m->flags & XDPB_M_PORT))
+	unsigned int dir = m->flags & XB_PORT_EITHER;
+	int n = 0;
+
+	if (!dir) {
 		snprintf(buf, len, "any");
-	else if (m->port_lo == m->port_hi)
-		snprintf(buf, len, "%u", m->port_lo);
+		return;
+	}
+	if (dir != XB_PORT_EITHER)
+		n = snprintf(buf, len, "%s:", xb_port_word(dir));
+	if (m->port_lo == m->port_hi)
+		snprintf(buf + n, len - n, "%u", m->port_lo);
 	else
-		snprintf(buf, len, "%u-%u", m->port_lo, m->port_hi);
+		snprintf(buf + n, len - n, "%u-%u", m->port_lo, m->port_hi);
+}
+
+static const char *port_match_name(unsigned int flags)
+{
+	switch (flags & XB_PORT_EITHER) {
+	case XB_PORT_DST: return "dst";
+	case XB_PORT_SRC: return "src";
+	default: return "either";
+	}
 }
 
 static void rules_json(FILE *f, const struct xb_row *rows, size_t n)
@@ -46,7 +64,7 @@ static void rules_json(FILE *f, const struct xb_row *rows, size_t n)
 	tpk_json_array(&j);
 	for (size_t i = 0; i < n; i++) {
 		const struct xb_row *r = &rows[i];
-		bool port = r->m.flags & XDPB_M_PORT;
+		bool port = r->m.flags & XB_PORT_EITHER;
 
 		prefix_str(r, pfx, sizeof(pfx));
 		proto_str(&r->m, proto, sizeof(proto));
@@ -63,6 +81,8 @@ static void rules_json(FILE *f, const struct xb_row *rows, size_t n)
 		port ? tpk_json_uint(&j, r->m.port_lo) : tpk_json_null(&j);
 		tpk_json_key(&j, "port_max");
 		port ? tpk_json_uint(&j, r->m.port_hi) : tpk_json_null(&j);
+		tpk_json_key(&j, "port_match");
+		port ? tpk_json_string(&j, port_match_name(r->m.flags)) : tpk_json_null(&j);
 		tpk_json_kuint(&j, "packets", r->c.packets);
 		tpk_json_kuint(&j, "bytes", r->c.bytes);
 		tpk_json_object_end(&j);
@@ -74,13 +94,13 @@ static void rules_json(FILE *f, const struct xb_row *rows, size_t n)
 
 void xb_print_rules(FILE *f, const struct xb_row *rows, size_t n, bool json)
 {
-	char pfx[INET6_ADDRSTRLEN + 8], proto[8], port[16];
+	char pfx[INET6_ADDRSTRLEN + 8], proto[8], port[24];
 
 	if (json) {
 		rules_json(f, rows, n);
 		return;
 	}
-	fprintf(f, "%-6s %-43s %-6s %-11s %12s %14s\n",
+	fprintf(f, "%-6s %-43s %-6s %-17s %12s %14s\n",
 		"ID", "PREFIX", "PROTO", "PORT", "PACKETS", "BYTES");
 	for (size_t i = 0; i < n; i++) {
 		const struct xb_row *r = &rows[i];
@@ -88,7 +108,7 @@ void xb_print_rules(FILE *f, const struct xb_row *rows, size_t n, bool json)
 		prefix_str(r, pfx, sizeof(pfx));
 		proto_str(&r->m, proto, sizeof(proto));
 		port_str(&r->m, port, sizeof(port));
-		fprintf(f, "%-6u %-43s %-6s %-11s %12llu %14llu\n",
+		fprintf(f, "%-6u %-43s %-6s %-17s %12llu %14llu\n",
 			r->m.id, pfx, proto, port, (unsigned long long)r->c.packets, (unsigned long long)r->c.bytes);
 	}
 }

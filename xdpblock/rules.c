@@ -13,7 +13,7 @@ static bool proto_has_ports(int proto)
 	return proto == IPPROTO_TCP || proto == IPPROTO_UDP || proto == IPPROTO_SCTP;
 }
 
-int xb_rule_make(const char *addr, const char *proto, const char *port,
+int xb_rule_make(const char *addr, const char *proto, const char *port, enum xb_port_dir dir,
 		 struct xb_rule *r, char *err, size_t errlen)
 {
 	bool v4;
@@ -58,7 +58,7 @@ int xb_rule_make(const char *addr, const char *proto, const char *port,
 			snprintf(err, errlen, "a port needs protocol tcp, udp or sctp (none means TCP and UDP)");
 			return -EINVAL;
 		}
-		r->has_port = true;
+		r->port_dir = dir;
 	}
 	return 0;
 }
@@ -80,10 +80,20 @@ static const char *option_name(char *word, char **inline_val)
 	return word;
 }
 
+static const struct {
+	const char *word;
+	enum xb_port_dir dir;
+} port_words[] = {
+	{ "port", XB_PORT_EITHER },
+	{ "dport", XB_PORT_DST },
+	{ "sport", XB_PORT_SRC },
+};
+
 int xb_rule_parse_line(const char *line, struct xb_rule *r, char *err, size_t errlen)
 {
 	char buf[512], *words[RULE_WORDS_MAX], *save = NULL, *w, *hash;
 	const char *proto = NULL, *port = NULL;
+	enum xb_port_dir dir = XB_PORT_EITHER;
 	int n = 0;
 
 	if (strlen(line) >= sizeof(buf)) {
@@ -96,7 +106,7 @@ int xb_rule_parse_line(const char *line, struct xb_rule *r, char *err, size_t er
 		*hash = '\0';
 	for (w = strtok_r(buf, " \t\r\n", &save); w; w = strtok_r(NULL, " \t\r\n", &save)) {
 		if (n == RULE_WORDS_MAX) {
-			snprintf(err, errlen, "too many words (ADDR[/LEN] [proto P] [port N[-M]])");
+			snprintf(err, errlen, "too many words (ADDR[/LEN] [proto P] [port|dport|sport N[-M]])");
 			return -EINVAL;
 		}
 		words[n++] = w;
@@ -116,14 +126,20 @@ int xb_rule_parse_line(const char *line, struct xb_rule *r, char *err, size_t er
 		}
 		if (!strcmp(name, "proto") && !proto) {
 			proto = val;
-		} else if (!strcmp(name, "port") && !port) {
-			port = val;
-		} else {
-			snprintf(err, errlen, "unexpected '%s' (ADDR[/LEN] [proto P] [port N[-M]])", name);
+			continue;
+		}
+		for (size_t k = 0; !port && k < ARRAY_SIZE(port_words); k++)
+			if (!strcmp(name, port_words[k].word)) {
+				port = val;
+				dir = port_words[k].dir;
+			}
+		if (port != val) {
+			snprintf(err, errlen, "unexpected '%s' (ADDR[/LEN] [proto P] [port|dport|sport N[-M]])",
+				 name);
 			return -EINVAL;
 		}
 	}
-	if (xb_rule_make(words[0], proto, port, r, err, errlen))
+	if (xb_rule_make(words[0], proto, port, dir, r, err, errlen))
 		return -EINVAL;
 	return 1;
 }
@@ -239,10 +255,29 @@ void xb_rule_match(const struct xb_rule *r, struct xdpb_match *m)
 		m->flags |= XDPB_M_PROTO;
 		m->proto = r->proto;
 	}
-	if (r->has_port) {
-		m->flags |= XDPB_M_PORT;
+	if (r->port_dir) {
+		m->flags |= r->port_dir;
 		m->port_lo = r->port.lo;
 		m->port_hi = r->port.hi;
+	}
+}
+
+void xb_port_note(const struct xb_rule *rules, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (rules[i].port_dir == XB_PORT_EITHER) {
+			tpk_note("a port is now the source or the destination port, as in tcdrop "
+				 "and tracepkt; dport is the destination only, as port was");
+			return;
+		}
+}
+
+const char *xb_port_word(unsigned int flags)
+{
+	switch (flags & XB_PORT_EITHER) {
+	case XB_PORT_DST: return "dport";
+	case XB_PORT_SRC: return "sport";
+	default: return "port";
 	}
 }
 
@@ -260,11 +295,13 @@ void xb_match_str(int family, const struct xdpb_key *k, const struct xdpb_match 
 		off += pname ? snprintf(buf + off, len - off, " proto %s", pname)
 			     : snprintf(buf + off, len - off, " proto %u", m->proto);
 	}
-	if (m->flags & XDPB_M_PORT && off >= 0 && (size_t)off < len) {
+	if (m->flags & XB_PORT_EITHER && off >= 0 && (size_t)off < len) {
+		const char *word = xb_port_word(m->flags);
+
 		if (m->port_lo == m->port_hi)
-			snprintf(buf + off, len - off, " port %u", m->port_lo);
+			snprintf(buf + off, len - off, " %s %u", word, m->port_lo);
 		else
-			snprintf(buf + off, len - off, " port %u-%u", m->port_lo, m->port_hi);
+			snprintf(buf + off, len - off, " %s %u-%u", word, m->port_lo, m->port_hi);
 	}
 }
 

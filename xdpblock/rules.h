@@ -11,21 +11,30 @@
 #include "addr.h"
 #include "xdpblock.h"
 
+/* Which port of a packet a rule's range is about (xdpb_match.flags bits). */
+enum xb_port_dir {
+	XB_PORT_EITHER = XDPB_M_PORT | XDPB_M_SPORT,	/* --port: source or destination */
+	XB_PORT_DST = XDPB_M_PORT,			/* --dport */
+	XB_PORT_SRC = XDPB_M_SPORT,			/* --sport */
+};
+
 struct xb_rule {
 	struct tpk_prefix pfx;
 	int proto;			/* -1: any */
-	bool has_port;
-	struct tpk_port_range port;	/* destination */
+	unsigned int port_dir;		/* enum xb_port_dir, 0: no port */
+	struct tpk_port_range port;
 	const char *file;		/* its rule file, NULL on the command line */
 	unsigned int line;
 };
 
-/* A rule from its parts; proto and port may be NULL (any). On error, a
- * message without the program name goes to err and -EINVAL is returned. */
-int xb_rule_make(const char *addr, const char *proto, const char *port,
+/* A rule from its parts; proto and port may be NULL (any); dir says which
+ * port the range is about. On error, a message without the program name
+ * goes to err and -EINVAL is returned. */
+int xb_rule_make(const char *addr, const char *proto, const char *port, enum xb_port_dir dir,
 		 struct xb_rule *r, char *err, size_t errlen);
-/* One line of a rule file: "ADDR[/LEN] [[--]proto P] [[--]port N[-M]]",
- * '#' starts a comment. 1: a rule, 0: nothing on the line, -EINVAL. */
+/* One line of a rule file: "ADDR[/LEN] [[--]proto P] [[--](port|dport|sport)
+ * N[-M]]", '#' starts a comment. 1: a rule, 0: nothing on the line,
+ * -EINVAL. */
 int xb_rule_parse_line(const char *line, struct xb_rule *r, char *err, size_t errlen);
 /* Every rule of a file ("-": stdin). Prints "FILE line N: ..." and returns
  * -EINVAL on the first bad line, and when it cannot be read (the user named
@@ -34,10 +43,15 @@ int xb_rules_read(const char *path, struct xb_rule **rules, size_t *n);
 
 void xb_rule_key(const struct xb_rule *r, struct xdpb_key *k);
 void xb_rule_match(const struct xb_rule *r, struct xdpb_match *m);
-/* "198.18.0.0/24 proto udp port 53": what a rule file line would say. */
+/* "198.18.0.0/24 proto udp dport 53": what a rule file line would say. */
 void xb_match_str(int family, const struct xdpb_key *k, const struct xdpb_match *m,
 		  char *buf, size_t len);
 void xb_rule_str(const struct xb_rule *r, char *buf, size_t len);
+/* One release's note, when rules that took effect have a "port" (--port,
+ * or a rule file's port): it no longer means the destination only. */
+void xb_port_note(const struct xb_rule *rules, size_t n);
+/* "port" (either), "dport" or "sport", for a match's flags. */
+const char *xb_port_word(unsigned int flags);
 
 /* One trie entry to write: new.count == 0 deletes it. */
 struct xb_update {

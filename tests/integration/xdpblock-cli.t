@@ -38,7 +38,7 @@ ip -n "$NS" link add xva type veth peer name xvb || tap_bail "cannot add veth"
 ip -n "$NS" link set xva up
 ip -n "$NS" link set xvb up
 
-tap_plan 77
+tap_plan 86
 
 # bad DESC WANT ARGS...: exit 2, that one line on stderr, nothing on stdout.
 bad() {
@@ -120,6 +120,21 @@ note_progs
 tap_like "$(in_ns "$X" status)" 'xva \(netns [0-9]+, ifindex [0-9]+, skb' "status says skb"
 tap_like "$("$X" list)" '198\.18\.0\.0/24 +udp +53 ' "the rule survived detach and re-attach"
 
+# --- which port: --port either (with one release's note), --dport, --sport ---
+out=$("$X" add 198.18.0.77 --proto udp --port 5353 2>&1); rc=$?
+tap_is "$rc/$out" "0/xdpblock: note: a port is now the source or the destination port, as in tcdrop and tracepkt; dport is the destination only, as port was" \
+	"--port: either port, and a note (it was the destination)"
+tap_ok "--dport: the destination only" "$X" add 198.18.0.77 --proto udp --dport 5354
+tap_ok "--sport: the source only" "$X" add 198.18.0.77 --proto udp --sport 5355
+tap_is "$("$X" list | awk '$2 == "198.18.0.77/32" { print $4 }' | tr '\n' ' ')" "5353 dport:5354 sport:5355 " \
+	"list: 5353, dport:5354, sport:5355"
+tap_is "$("$X" list --json | perl -MJSON::PP -e 'local $/; print join " ", map { $_->{port_match} } grep { $_->{prefix} eq "198.18.0.77/32" } @{decode_json(<STDIN>)->{rules}}')" \
+	"either dst src" "list --json: port_match either, dst, src"
+tap_ok "remove them" "$X" remove 198.18.0.77 --proto udp --dport 5354
+tap_ok "... by the same words" "$X" remove 198.18.0.77 --proto udp --sport 5355
+tap_ok "... each" "$X" remove 198.18.0.77 --proto udp --port 5353
+bad "two port options" "xdpblock: one of --port, --dport and --sport" add 198.18.0.77 --port 1 --dport 2
+
 # --- add/remove semantics --------------------------------------------------
 out=$("$X" add 198.18.0.0/24 --proto udp --port 53 2>&1); rc=$?
 tap_is "$rc/$out" "0/xdpblock: already blocked: 198.18.0.0/24 proto udp port 53" "adding a rule twice is a note"
@@ -172,7 +187,7 @@ tap_is "$("$X" list | tail -n +2 | wc -l)" 102001 "... list shows them all"
 if command -v jq >/dev/null; then
 	tap_is "$(jq '.rules | length' "$TMP/list.json")" 102001 "list --json parses (jq)"
 	tap_is "$(jq -c '.rules[0]' "$TMP/list.json")" \
-		'{"id":1,"family":"ipv4","prefix":"198.18.0.0/24","proto":"udp","port_min":53,"port_max":53,"packets":0,"bytes":0}' \
+		'{"id":1,"family":"ipv4","prefix":"198.18.0.0/24","proto":"udp","port_min":53,"port_max":53,"port_match":"either","packets":0,"bytes":0}' \
 		"first rule in JSON"
 	tap_is "$("$X" status --json | jq -c '[.rules, .rules_ipv4, .rules_ipv6, (.attached | length)]')" \
 		"[102001,101001,1000,1]" "status --json parses"

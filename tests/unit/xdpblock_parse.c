@@ -30,6 +30,7 @@ struct spec {
 	uint16_t tags[3];		/* outer first; 0x88a8 or 0x8100 each */
 	const char *src;		/* IPv4 or IPv6 source */
 	uint8_t proto;
+	uint16_t sport;			/* 0: 40000 */
 	uint16_t dport;
 	uint16_t frag;			/* IPv4 frag_off or IPv6 fragment offset field */
 	uint8_t ext[6];			/* IPv6 extension headers, in order */
@@ -97,7 +98,7 @@ static void build(struct frame *f, const struct spec *s)
 			put(f, h, sizeof(h));
 		}
 	}
-	put16(f, 40000);
+	put16(f, s->sport ? s->sport : 40000);
 	put16(f, s->dport);
 	put(f, zero, 8);
 }
@@ -119,27 +120,37 @@ static int verdict(const struct spec *s)
 	return run(&f, f.len);
 }
 
-static int add(const char *addr, const char *proto, const char *port)
+static int add_dir(const char *addr, const char *proto, const char *port, enum xb_port_dir dir)
 {
 	struct xb_rule r;
 	char err[256];
 	size_t added, skipped;
 
-	if (xb_rule_make(addr, proto, port, &r, err, sizeof(err))) {
+	if (xb_rule_make(addr, proto, port, dir, &r, err, sizeof(err))) {
 		printf("# %s\n", err);
 		return -EINVAL;
 	}
 	return xb_state_add(&st, &r, 1, &added, &skipped);
 }
 
-static int del(const char *addr, const char *proto, const char *port)
+static int add(const char *addr, const char *proto, const char *port)
+{
+	return add_dir(addr, proto, port, XB_PORT_DST);
+}
+
+static int del_dir(const char *addr, const char *proto, const char *port, enum xb_port_dir dir)
 {
 	struct xb_rule r;
 	char err[256];
 
-	if (xb_rule_make(addr, proto, port, &r, err, sizeof(err)))
+	if (xb_rule_make(addr, proto, port, dir, &r, err, sizeof(err)))
 		return -EINVAL;
 	return xb_state_remove(&st, &r, 1, &(size_t){ 0 }, &(size_t){ 0 });
+}
+
+static int del(const char *addr, const char *proto, const char *port)
+{
+	return del_dir(addr, proto, port, XB_PORT_DST);
 }
 
 /* Packets and bytes a rule has counted, found by its text in list order. */
@@ -239,6 +250,43 @@ static void test_ports(void)
 	expect(&s, 6, 82, XDP_PASS, "tcp 82: pass");
 }
 
+/* --port, --dport, --sport on both programs: bpf_loop's and the bounded
+ * walk of kernels before 5.17, which tests the ranges without a branch. */
+static void test_port_dirs(int loop_fd, int bounded_fd)
+{
+	static const struct {
+		const char *name;
+		enum xb_port_dir dir;
+		int to53, from53;	/* verdicts: dport 53, sport 53 */
+	} dirs[] = {
+		{ "dport", XB_PORT_DST, XDP_DROP, XDP_PASS },
+		{ "sport", XB_PORT_SRC, XDP_PASS, XDP_DROP },
+		{ "port", XB_PORT_EITHER, XDP_DROP, XDP_DROP },
+	};
+	struct spec s = { .src = "198.18.3.7", .proto = 17 };
+	char desc[96];
+
+	for (size_t d = 0; d < 3; d++) {
+		add_dir("198.18.3.0/24", "udp", "53", dirs[d].dir);
+		for (int p = 0; p < 2; p++) {
+			const char *which = p ? "bounded" : "bpf_loop";
+
+			prog_fd = p ? bounded_fd : loop_fd;
+			s.sport = 0, s.dport = 53;
+			snprintf(desc, sizeof(desc), "%s 53, %s: to port 53", dirs[d].name, which);
+			tap_is_int(verdict(&s), dirs[d].to53, desc);
+			s.sport = 53, s.dport = 40001;
+			snprintf(desc, sizeof(desc), "%s 53, %s: from port 53", dirs[d].name, which);
+			tap_is_int(verdict(&s), dirs[d].from53, desc);
+			s.sport = 54, s.dport = 54;
+			snprintf(desc, sizeof(desc), "%s 53, %s: neither", dirs[d].name, which);
+			tap_is_int(verdict(&s), XDP_PASS, desc);
+		}
+		del_dir("198.18.3.0/24", "udp", "53", dirs[d].dir);
+	}
+	prog_fd = loop_fd;
+}
+
 static void set_ext(struct spec *s, const uint8_t *ext, int n)
 {
 	memset(s->ext, 0, sizeof(s->ext));
@@ -317,9 +365,10 @@ int main(void)
 	st.fd[XB_MAP_TOTALS] = bpf_map__fd(skel->maps.totals);
 	st.fd[XB_MAP_META] = bpf_map__fd(skel->maps.meta);
 
-	tap_plan(44);
+	tap_plan(62);
 	test_vlans();
 	test_ports();
+	test_port_dirs(prog_fd, bpf_program__fd(skel->progs.xdpblock_bound));
 	test_ipv6();
 	test_others();
 	xdpblock_bpf__destroy(skel);

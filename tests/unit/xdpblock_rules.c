@@ -28,7 +28,7 @@ static int fake_lookup(void *ctx, int family, const struct xdpb_key *k, struct x
 
 static int make(const char *a, const char *p, const char *port, struct xb_rule *r, char *err)
 {
-	return xb_rule_make(a, p, port, r, err, 256);
+	return xb_rule_make(a, p, port, XB_PORT_EITHER, r, err, 256);
 }
 
 static void test_make(void)
@@ -73,6 +73,15 @@ static void test_lines(void)
 		   1, "option spellings");
 	xb_rule_str(&r, text, sizeof(text));
 	tap_is_str(text, "198.18.1.0/24 proto udp port 5-6", "their text");
+	tap_is_int(xb_rule_parse_line("198.18.1.0/24 proto udp dport 53", &r, err, sizeof(err)), 1,
+		   "dport");
+	xb_rule_str(&r, text, sizeof(text));
+	tap_is_str(text, "198.18.1.0/24 proto udp dport 53", "... its text");
+	tap_is_int(xb_rule_parse_line("198.18.1.0/24 --sport=1-2", &r, err, sizeof(err)), 1, "sport");
+	xb_rule_str(&r, text, sizeof(text));
+	tap_is_str(text, "198.18.1.0/24 sport 1-2", "... its text");
+	tap_is_int(xb_rule_parse_line("198.18.1.0/24 port 1 dport 2", &r, err, sizeof(err)), -EINVAL,
+		   "two port words refused");
 	tap_is_int(xb_rule_parse_line("198.18.1.0/24 port", &r, err, sizeof(err)), -EINVAL,
 		   "missing value refused");
 	tap_is_int(xb_rule_parse_line("198.18.1.0/24 color red", &r, err, sizeof(err)), -EINVAL,
@@ -179,7 +188,7 @@ static void test_vis(void)
 int main(void)
 {
 	tpk_progname = "xdpblock";
-	tap_plan(46);
+	tap_plan(51);
 	test_make();
 	test_lines();
 	test_plan();
