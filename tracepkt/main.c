@@ -328,62 +328,13 @@ static int on_event(void *ctx, void *data, size_t size)
 	return 0;
 }
 
-/* What the kernel's BTF says about the tracepoints, read once: the BTF is
- * large, and libbpf parses its own copy at load. */
-static struct {
-	bool btf;
-	bool have[TPK_PT_MAX];
-} kpoints;
+static struct tpk_kpoints kpoints;
 
-static void probe_points(const struct btf *vmlinux)
-{
-	char name[128];
-
-	kpoints.btf = vmlinux != NULL && !env.raw_tp;
-	for (int i = 0; kpoints.btf && i < TPK_PT_MAX; i++) {
-		snprintf(name, sizeof(name), "btf_trace_%s", tpk_points[i].name);
-		kpoints.have[i] = btf__find_by_name_kind(vmlinux, name, BTF_KIND_TYPEDEF) > 0;
-	}
-}
-
-/* tp_btf when the kernel's BTF describes the tracepoint, else raw_tp. */
 static int select_points(struct tracepkt_bpf *skel)
 {
-	bool vmlinux = kpoints.btf;
+	const struct tpk_points_want w = { env.points, env.points_set, env.verbose };
 
-	struct bpf_program *btf_prog, *raw_prog;
-	char name[128];
-	int on = 0;
-
-	for (int i = 0; i < TPK_PT_MAX; i++) {
-		bool have;
-
-		snprintf(name, sizeof(name), "btf_%s", tpk_points[i].name);
-		btf_prog = bpf_object__find_program_by_name(skel->obj, name);
-		snprintf(name, sizeof(name), "raw_%s", tpk_points[i].name);
-		raw_prog = bpf_object__find_program_by_name(skel->obj, name);
-		if (!btf_prog || !raw_prog)
-			return -ENOENT;
-		have = kpoints.have[i];
-		if (env.points[i] && vmlinux && !have) {
-			if (env.points_set && !tpk_points[i].dflt) {
-				tpk_err("tracepoint %s does not exist on this kernel", tpk_points[i].name);
-				return -ENOENT;
-			}
-			if (env.verbose)
-				tpk_err("note: tracepoint %s does not exist on this kernel, skipped",
-					tpk_points[i].name);
-		}
-		bpf_program__set_autoload(btf_prog, env.points[i] && have);
-		/* Without vmlinux BTF nothing tells us; raw_tp will say at attach. */
-		bpf_program__set_autoload(raw_prog, env.points[i] && !vmlinux);
-		on += env.points[i] && (have || !vmlinux);
-	}
-	if (!on) {
-		tpk_err("no device tracepoint selected");
-		return -EINVAL;
-	}
-	return 0;
+	return tpk_points_select(skel, &kpoints, &w);
 }
 
 static uint64_t lost_events(struct tracepkt_bpf *skel)
@@ -580,7 +531,7 @@ int main(int argc, char **argv)
 
 	if (env.nf_backend != TPK_NF_NONE || env.drops)
 		tpk_nf_probe(&nf, vmlinux);
-	probe_points(vmlinux);
+	tpk_points_probe(&kpoints, vmlinux, env.raw_tp);
 	btf__free(vmlinux);
 	vmlinux = NULL;
 	err = start_best(&skel, &backend);
