@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "addr.h"
+#include "backend.h"
 #include "format.h"
 #include "json.h"
 #include "points.h"
@@ -98,7 +99,7 @@ int tpk_fmt_header(char *buf, size_t len, const struct tpk_fmt_opts *o)
 static void table_of(const struct tpk_event *e, const struct tpk_fmt_opts *o,
 		     struct tpk_fmt_table *t, char *tbuf, char *cbuf)
 {
-	if (o && o->table_of && o->table_of(e, t))
+	if (o && o->table_of && o->table_of(o->ctx, e, t))
 		return;
 	snprintf(tbuf, TPK_TABLESIZ + 1, "%.*s", TPK_TABLESIZ, e->table);
 	snprintf(cbuf, TPK_TABLESIZ + 1, "%.*s", TPK_TABLESIZ, e->chain);
@@ -120,7 +121,7 @@ static void extra(const struct tpk_event *e, const struct tpk_fmt_opts *o, char 
 			 tpk_verdict_name(e->verdict));
 	} else if (e->kind == TPK_EV_DROP) {
 		if (o && o->reason_name)
-			reason = o->reason_name(e->drop_reason);
+			reason = o->reason_name(o->ctx, e->drop_reason);
 		if (reason)
 			snprintf(buf, len, " %7s.%s", "drop", reason);
 		else
@@ -151,7 +152,6 @@ int tpk_fmt_line(char *buf, size_t len, const struct tpk_event *e, struct tpk_fm
 /* JSON string body: quotes, backslashes and control bytes escaped. */
 static void json_nf(struct tpk_json *j, const struct tpk_event *e, struct tpk_fmt_opts *o)
 {
-	static const char *const backends[] = { "none", "fexit", "kprobe", "nfhook" };
 	char tbuf[TPK_TABLESIZ + 1], cbuf[TPK_TABLESIZ + 1];
 	struct tpk_fmt_table t;
 
@@ -178,7 +178,7 @@ static void json_nf(struct tpk_json *j, const struct tpk_event *e, struct tpk_fm
 		}
 		tpk_json_array_end(j);
 	}
-	tpk_json_kstring(j, "backend", e->nf_backend < 4 ? backends[e->nf_backend] : "?");
+	tpk_json_kstring(j, "backend", tpk_backend_event_name(e->nf_backend));
 }
 
 void tpk_fmt_json(FILE *f, const struct tpk_event *e, struct tpk_fmt_opts *o)
@@ -231,7 +231,7 @@ void tpk_fmt_json(FILE *f, const struct tpk_event *e, struct tpk_fmt_opts *o)
 	if (e->kind == TPK_EV_NF)
 		json_nf(&j, e, o);
 	if (e->kind == TPK_EV_DROP) {
-		const char *r = o && o->reason_name ? o->reason_name(e->drop_reason) : NULL;
+		const char *r = o && o->reason_name ? o->reason_name(o->ctx, e->drop_reason) : NULL;
 
 		tpk_json_kuint(&j, "drop_reason_code", e->drop_reason);
 		if (r)

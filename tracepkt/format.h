@@ -22,10 +22,11 @@ struct tpk_fmt_opts {
 	bool timestamp;		/* seconds since ts_base: a prefix, a JSON field */
 	__u64 ts_base;		/* ns; 0: set from the first event */
 	/* Name of a drop reason value, NULL when unknown. */
-	const char *(*reason_name)(unsigned int reason);
+	const char *(*reason_name)(const void *ctx, unsigned int reason);
 	/* Fills *t for a netfilter event whose table the event itself does not
 	 * name; false: use the event's. */
-	bool (*table_of)(const struct tpk_event *e, struct tpk_fmt_table *t);
+	bool (*table_of)(const void *ctx, const struct tpk_event *e, struct tpk_fmt_table *t);
+	const void *ctx;	/* what the tracer knows, for both */
 };
 
 /* Python: "%14s %16s %7s %-34s %s" % ('NETWORK NS', 'INTERFACE', 'TYPE', 'ADDRESSES', 'IPTABLES') */

@@ -22,8 +22,10 @@
 #include "sys.h"
 #include "util.h"
 #include "version.h"
+#include "backend.h"
 #include "format.h"
 #include "nf.h"
+#include "nfhook.h"
 #include "ping.h"
 #include "points.h"
 #include "probe.h"
@@ -300,9 +302,17 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
+/* Everything the tracer learns and holds, from start to exit. */
+struct tracer {
+	struct tpk_nf nf;		/* what the kernel offers netfilter tracing */
+	struct tpk_kpoints points;	/* ... and device tracing */
+	struct tpk_nfhook hooks;	/* nfhook's links and the tables they follow */
+	enum tpk_nf_backend backend;	/* the one that started */
+	char why[512];			/* why better backends did not start */
+};
+
 /* State the ring-buffer callback needs. */
 struct run {
-	struct tpk_nf *nf;
 	struct tpk_fmt_opts fmt;
 	uint64_t printed;
 	bool done;
@@ -328,15 +338,6 @@ static int on_event(void *ctx, void *data, size_t size)
 	return 0;
 }
 
-static struct tpk_kpoints kpoints;
-
-static int select_points(struct tracepkt_bpf *skel)
-{
-	const struct tpk_points_want w = { env.points, env.points_set, env.verbose };
-
-	return tpk_points_select(skel, &kpoints, &w);
-}
-
 static uint64_t lost_events(struct tracepkt_bpf *skel)
 {
 	int ncpu = libbpf_num_possible_cpus();
@@ -354,24 +355,27 @@ static uint64_t lost_events(struct tracepkt_bpf *skel)
 	return total;
 }
 
+/* The signal handler's flag, the one global it can reach. */
 static volatile sig_atomic_t stop;
-static struct tpk_nf nf;
 
-static const char *reason_name(unsigned int reason)
+static const char *reason_name(const void *ctx, unsigned int reason)
 {
-	return tpk_nf_reason_name(&nf, reason);
+	const struct tracer *t = ctx;
+
+	return tpk_nf_reason_name(&t->nf, reason);
 }
 
 /* nfhook events carry where their probe sat; the table is ours to name. */
-static bool nfhook_table_of(const struct tpk_event *e, struct tpk_fmt_table *t)
+static bool nfhook_table_of(const void *ctx, const struct tpk_event *e, struct tpk_fmt_table *ft)
 {
+	const struct tracer *t = ctx;
 	const struct tpk_nf_table *nt;
 
 	if (e->nf_backend != TPK_NF_NFHOOK)
 		return false;
-	nt = tpk_nfhook_table(&nf.hooks, e);
-	*t = nt ? (struct tpk_fmt_table){ nt->table, nt->chain, nt->ncand }
-		: (struct tpk_fmt_table){ "?", "", 1 };
+	nt = tpk_nfhook_table(&t->hooks, e);
+	*ft = nt ? (struct tpk_fmt_table){ nt->table, nt->chain, nt->ncand }
+		 : (struct tpk_fmt_table){ "?", "", 1 };
 	return true;
 }
 
@@ -389,16 +393,9 @@ static void set_pidns(struct tracepkt_bpf *skel)
 	skel->rodata->pidns_ino = st.st_ino;
 }
 
-/* Open, configure, load and attach everything for netfilter backend b. */
-static int start(struct tracepkt_bpf **out, enum tpk_nf_backend b)
+/* The filters, fixed in .rodata before load. */
+static void set_filters(struct tracepkt_bpf *skel)
 {
-	struct tracepkt_bpf *skel;
-	int err;
-
-	*out = NULL;
-	skel = tracepkt_bpf__open();
-	if (!skel)
-		return -errno;
 	skel->rodata->mode = env.all ? TPK_MODE_ALL : TPK_MODE_PING;
 	skel->rodata->filter_proto = env.proto;
 	if (env.host_set) {
@@ -410,41 +407,73 @@ static int start(struct tracepkt_bpf **out, enum tpk_nf_backend b)
 	skel->rodata->filter_netns = env.netns;
 	if (env.ifname)
 		strncpy((char *)skel->rodata->filter_ifname, env.ifname, TPK_IFNAMSIZ - 1);
-	err = select_points(skel);
-	if (!err)
-		err = tpk_nf_autoload(skel, &nf, b, env.drops);
-	if (!err)
-		err = bpf_map__set_max_entries(skel->maps.events, env.ringbuf_size);
-	if (!err)
-		err = tracepkt_bpf__load(skel);
+}
+
+/* Choose the programs of netfilter backend b and the device tracepoints. */
+static struct tpk_why configure(struct tracer *t, struct tracepkt_bpf *skel, enum tpk_nf_backend b)
+{
+	const struct tpk_points_want w = { env.points, env.points_set, env.verbose };
+	struct tpk_why why = tpk_why_err(tpk_points_select(skel, &t->points, &w));
+
+	if (why.code == TPK_WHY_OK)
+		why = tpk_backend_prepare(skel, &t->nf, b, env.drops);
+	if (why.code == TPK_WHY_OK)
+		why = tpk_why_err(bpf_map__set_max_entries(skel->maps.events, env.ringbuf_size));
+	return why;
+}
+
+static int load_attach(struct tracer *t, struct tracepkt_bpf *skel, enum tpk_nf_backend b)
+{
+	int err = tracepkt_bpf__load(skel);
+
 	if (!err)
 		err = tracepkt_bpf__attach(skel);
-	if (!err && b == TPK_NF_NFHOOK)
-		err = tpk_nfhook_attach(skel, &nf.hooks);
-	if (err) {
+	if (!err && tpk_backends[b].attach)
+		err = tpk_backends[b].attach(skel, &t->hooks);
+	return err < 0 ? err : -err;
+}
+
+/* Open, configure, load and attach everything for netfilter backend b. */
+static struct tpk_why start(struct tracer *t, struct tracepkt_bpf **out, enum tpk_nf_backend b)
+{
+	struct tracepkt_bpf *skel;
+	struct tpk_why why;
+
+	*out = NULL;
+	skel = tracepkt_bpf__open();
+	if (!skel)
+		return tpk_why_err(-errno);
+	set_filters(skel);
+	why = configure(t, skel, b);
+	if (why.code == TPK_WHY_OK)
+		why = tpk_why_err(load_attach(t, skel, b));
+	if (why.code != TPK_WHY_OK) {
 		tracepkt_bpf__destroy(skel);
-		return err < 0 ? err : -err;
+		return why;
 	}
 	*out = skel;
-	return 0;
+	return why;
 }
 
 /* One stderr line: which backend, why not a better one. */
-static void report_backend(enum tpk_nf_backend b)
+static void report_backend(const struct tracer *t)
 {
-	char extra[sizeof(nf.why) + sizeof(nf.missing) + sizeof(nf.unread) + 128] = "";
+	const struct tpk_nf *nf = &t->nf;
+	char extra[sizeof(t->why) + sizeof(nf->missing) + sizeof(nf->unread) + 128] = "";
+	enum tpk_nf_backend b = t->backend;
 	size_t n = 0;
 
-	if (nf.why[0])
-		n += snprintf(extra + n, sizeof(extra) - n, "%s", nf.why);
-	if (nf.missing[0])
-		n += snprintf(extra + n, sizeof(extra) - n, "%snot loaded: %s", n ? "; " : "", nf.missing);
-	if (nf.unread[0] && b == TPK_NF_KPROBE)
+	if (t->why[0])
+		n += snprintf(extra + n, sizeof(extra) - n, "%s", t->why);
+	if (nf->missing[0])
+		n += snprintf(extra + n, sizeof(extra) - n, "%snot loaded: %s", n ? "; " : "",
+			      nf->missing);
+	if (nf->unread[0] && b == TPK_NF_KPROBE)
 		n += snprintf(extra + n, sizeof(extra) - n, "%snot shown, no BTF for their types: %s",
-			      n ? "; " : "", nf.unread);
+			      n ? "; " : "", nf->unread);
 	fprintf(stderr, "%s: netfilter: %s%s%s%s%s\n", tpk_progname,
 		b == TPK_NF_NONE ? "no backend could start, no verdicts" : tpk_nf_backend_name(b),
-		b == TPK_NF_NFHOOK ? " (verdicts inferred)" : "",
+		tpk_backends[b].inferred ? " (verdicts inferred)" : "",
 		n ? " [" : "", extra, n ? "]" : "");
 }
 
@@ -459,38 +488,75 @@ static void report_unwatched(const char *lines)
 	}
 }
 
-/* The best backend that starts, or the one asked for. */
-static int start_best(struct tracepkt_bpf **skel, enum tpk_nf_backend *chosen)
+/* Start backend b; note why not when it is one that could tell verdicts. */
+static struct tpk_why try_start(struct tracer *t, struct tracepkt_bpf **skel, enum tpk_nf_backend b)
 {
-	static const enum tpk_nf_backend order[] = { TPK_NF_FEXIT, TPK_NF_KPROBE, TPK_NF_NFHOOK };
-	int err = 0;
+	struct tpk_why why = start(t, skel, b);
 
-	if (env.nf_backend >= 0) {
-		*chosen = env.nf_backend;
-		err = start(skel, env.nf_backend);
-		if (err && env.nf_backend != TPK_NF_NONE)
-			tpk_nf_note(&nf, env.nf_backend, err);
-		return err;
+	t->backend = b;
+	if (why.code != TPK_WHY_OK && b != TPK_NF_NONE)
+		tpk_why_note(t->why, sizeof(t->why), b, why);
+	return why;
+}
+
+/* The best backend that starts, or the one asked for. */
+static struct tpk_why start_best(struct tracer *t, struct tracepkt_bpf **skel)
+{
+	struct tpk_why why;
+
+	if (env.nf_backend >= 0)
+		return try_start(t, skel, env.nf_backend);
+	for (int b = TPK_NF_FEXIT; b < TPK_NF_BACKENDS; b++) {
+		why = try_start(t, skel, b);
+		if (why.code == TPK_WHY_OK)
+			return why;
 	}
-	for (size_t i = 0; i < ARRAY_SIZE(order); i++) {
-		*chosen = order[i];
-		err = start(skel, order[i]);
-		if (!err)
-			return 0;
-		tpk_nf_note(&nf, order[i], err);
+	return try_start(t, skel, TPK_NF_NONE);
+}
+
+/* Read what the kernel offers, start the best backend and say which. 0,
+ * or -1 once the reason is on stderr. */
+static int tracer_start(struct tracer *t, struct tracepkt_bpf **skel)
+{
+	struct btf *vmlinux = btf__load_vmlinux_btf();
+	bool have_btf = vmlinux != NULL;
+	struct tpk_why why;
+
+	if (!vmlinux && env.verbose)
+		tpk_err("note: no kernel BTF; using raw tracepoints");
+	if (env.nf_backend != TPK_NF_NONE || env.drops)
+		tpk_nf_probe(&t->nf, vmlinux);
+	tpk_points_probe(&t->points, vmlinux, env.raw_tp);
+	btf__free(vmlinux);
+	why = start_best(t, skel);
+	if (why.code != TPK_WHY_OK) {
+		if (t->why[0] && env.nf_backend > TPK_NF_NONE)
+			tpk_err("cannot start the %s netfilter backend (%s)",
+				tpk_nf_backend_name(env.nf_backend), t->why);
+		else if (!have_btf)
+			/* CO-RE reads need it even where raw_tp attaches without. */
+			tpk_err("cannot load BPF programs: no kernel BTF at /sys/kernel/btf/vmlinux "
+				"(tracepkt needs a kernel built with CONFIG_DEBUG_INFO_BTF=y)");
+		else
+			tpk_err_errno(why.err, "cannot load and attach BPF programs (-v shows libbpf's log)");
+		return -1;
 	}
-	*chosen = TPK_NF_NONE;
-	return start(skel, TPK_NF_NONE);
+	if (env.nf_backend != TPK_NF_NONE)
+		report_backend(t);
+	if (t->hooks.unwatched)
+		report_unwatched(t->hooks.unwatched);
+	if (env.drops && !t->nf.free_reason)
+		tpk_err("--drops: this kernel's skb:kfree_skb gives no drop reason (5.17+): "
+			"drops show as drop.~UNK~");
+	return 0;
 }
 
 int main(int argc, char **argv)
 {
 	static const struct argp argp = { options, parse_opt, "[TARGET]", doc, NULL, NULL, NULL };
 	struct tracepkt_bpf *skel = NULL;
-	enum tpk_nf_backend backend = TPK_NF_NONE;
+	struct tracer tracer = { .backend = TPK_NF_NONE };
 	struct ring_buffer *rb = NULL;
-	struct btf *vmlinux = NULL;
-	bool have_btf;
 	struct tpk_ping ping = { .pid = -1, .pidfd = -1, .go_fd = -1, .status = -1 };
 	struct run run = { 0 };
 	struct tpk_ping_opts popts;
@@ -524,36 +590,8 @@ int main(int argc, char **argv)
 	tpk_libbpf_setup(env.verbose);
 	tpk_signals_setup(&stop);
 
-	vmlinux = btf__load_vmlinux_btf();
-	have_btf = vmlinux != NULL;
-	if (!vmlinux && env.verbose)
-		tpk_err("note: no kernel BTF; using raw tracepoints");
-
-	if (env.nf_backend != TPK_NF_NONE || env.drops)
-		tpk_nf_probe(&nf, vmlinux);
-	tpk_points_probe(&kpoints, vmlinux, env.raw_tp);
-	btf__free(vmlinux);
-	vmlinux = NULL;
-	err = start_best(&skel, &backend);
-	if (err) {
-		if (nf.why[0] && env.nf_backend > TPK_NF_NONE)
-			tpk_err("cannot start the %s netfilter backend (%s)",
-				tpk_nf_backend_name(env.nf_backend), nf.why);
-		else if (!have_btf)
-			/* CO-RE reads need it even where raw_tp attaches without. */
-			tpk_err("cannot load BPF programs: no kernel BTF at /sys/kernel/btf/vmlinux "
-				"(tracepkt needs a kernel built with CONFIG_DEBUG_INFO_BTF=y)");
-		else
-			tpk_err_errno(err, "cannot load and attach BPF programs (-v shows libbpf's log)");
+	if (tracer_start(&tracer, &skel))
 		goto cleanup;
-	}
-	if (env.nf_backend != TPK_NF_NONE)
-		report_backend(backend);
-	if (nf.hooks.unwatched)
-		report_unwatched(nf.hooks.unwatched);
-	if (env.drops && !nf.free_reason)
-		tpk_err("--drops: this kernel's skb:kfree_skb gives no drop reason (5.17+): "
-			"drops show as drop.~UNK~");
 
 	rb = ring_buffer__new(bpf_map__fd(skel->maps.events), on_event, &run, NULL);
 	if (!rb) {
@@ -570,7 +608,7 @@ int main(int argc, char **argv)
 	run.fmt.timestamp = env.timestamp;
 	run.fmt.reason_name = reason_name;
 	run.fmt.table_of = nfhook_table_of;
-	run.nf = &nf;
+	run.fmt.ctx = &tracer;
 	if (!env.json) {
 		tpk_fmt_header(run.line, sizeof(run.line), &run.fmt);
 		puts(run.line);
@@ -651,8 +689,8 @@ cleanup:
 	if (epfd >= 0)
 		close(epfd);
 	ring_buffer__free(rb);
-	tpk_nf_free(&nf);
+	tpk_nfhook_detach(&tracer.hooks);
+	tpk_nf_free(&tracer.nf);
 	tracepkt_bpf__destroy(skel);
-	btf__free(vmlinux);
 	return exit_code;
 }
