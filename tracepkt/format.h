@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <linux/types.h>
+#include "nfnames.h"
 #include "tracepkt.h"
 
 /* A netfilter line's table as user space knows it (nfhook: from where the
@@ -36,9 +37,6 @@ int tpk_fmt_line(char *buf, size_t len, const struct tpk_event *e, struct tpk_fm
 /* One JSON object, every field, then a newline. */
 void tpk_fmt_json(FILE *f, const struct tpk_event *e, struct tpk_fmt_opts *o);
 
-/* Python's HOOKNAMES / NF_VERDICT_NAME with "~UNK~" outside them. */
-const char *tpk_hook_name(unsigned int hook);
-const char *tpk_verdict_name(int verdict);
 /* "request", "reply", or the protocol for anything but an echo. */
 const char *tpk_direction(const struct tpk_event *e);
 

@@ -8,9 +8,9 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "format.h"
 #include "netns.h"
 #include "nfhook.h"
+#include "nfnames.h"
 #include "nftables.h"
 #include "util.h"
 #include "xtables.h"
