@@ -514,6 +514,38 @@ static struct tpk_why start_best(struct tracer *t, struct tracepkt_bpf **skel)
 	return try_start(t, skel, TPK_NF_NONE);
 }
 
+/* Print events until ping exits, --count is reached, a signal comes or
+ * stdout fails. */
+static int follow(struct ring_buffer *rb, int epfd, struct tpk_ping *ping, const struct run *run)
+{
+	while (!stop && !run->done) {
+		struct epoll_event evs[3];
+		/* Without a pidfd, poll for ping's exit every 10 ms. */
+		int n = epoll_wait(epfd, evs, 3, env.all || ping->pidfd >= 0 ? -1 : 10);
+		bool reader_gone = false;
+
+		if (n < 0 && errno != EINTR) {
+			tpk_err_errno(errno, "epoll_wait");
+			return TPK_EXIT_FAIL;
+		}
+		for (int i = 0; i < n; i++)
+			reader_gone |= evs[i].data.u32 == 3;
+		ring_buffer__consume(rb);
+		if (fflush(stdout) == EOF || ferror(stdout) || reader_gone) {
+			/* The exit handler says why (tpk_stdout_guard). */
+			if (reader_gone && !ferror(stdout))
+				stop = SIGPIPE;
+			return TPK_EXIT_FAIL;
+		}
+		if (!env.all && tpk_ping_reap(ping, 0)) {
+			/* The reply was delivered before ping could exit. */
+			ring_buffer__consume(rb);
+			break;
+		}
+	}
+	return TPK_EXIT_OK;
+}
+
 /* Read what the kernel offers, start the best backend and say which. 0,
  * or -1 once the reason is on stderr. */
 static int tracer_start(struct tracer *t, struct tracepkt_bpf **skel)
@@ -640,34 +672,7 @@ int main(int argc, char **argv)
 	ev = (struct epoll_event){ .events = 0, .data.u32 = 3 };
 	epoll_ctl(epfd, EPOLL_CTL_ADD, STDOUT_FILENO, &ev);
 
-	exit_code = TPK_EXIT_OK;
-	while (!stop && !run.done) {
-		struct epoll_event evs[3];
-		/* Without a pidfd, poll for ping's exit every 10 ms. */
-		int n = epoll_wait(epfd, evs, 3, env.all || ping.pidfd >= 0 ? -1 : 10);
-		bool reader_gone = false;
-
-		if (n < 0 && errno != EINTR) {
-			tpk_err_errno(errno, "epoll_wait");
-			exit_code = TPK_EXIT_FAIL;
-			break;
-		}
-		for (int i = 0; i < n; i++)
-			reader_gone |= evs[i].data.u32 == 3;
-		ring_buffer__consume(rb);
-		if (fflush(stdout) == EOF || ferror(stdout) || reader_gone) {
-			/* The exit handler says why (tpk_stdout_guard). */
-			if (reader_gone && !ferror(stdout))
-				stop = SIGPIPE;
-			exit_code = TPK_EXIT_FAIL;
-			break;
-		}
-		if (!env.all && tpk_ping_reap(&ping, 0)) {
-			/* The reply was delivered before ping could exit. */
-			ring_buffer__consume(rb);
-			break;
-		}
-	}
+	exit_code = follow(rb, epfd, &ping, &run);
 	if (!env.all) {
 		tpk_ping_stop(&ping);
 		exit_code = tpk_ping_exit_code(&ping);
