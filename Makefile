@@ -70,7 +70,10 @@ BPF_CFLAGS  := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Wextra -Werror 
                $(if $(MULTIARCH),-idirafter /usr/include/$(MULTIARCH))
 
 TOOLS       := $(patsubst %/main.c,%,$(wildcard */main.c))
-BPF_SRCS    := $(wildcard bpf/*.bpf.c)
+# tracepkt's object is linked from two units by libbpf's static linker, for
+# one skeleton: its device side (bpf/tracepkt.bpf.c) and its netfilter side.
+TPK_BPF_UNITS := $(BUILD)/bpf/tracepkt.unit.o $(BUILD)/bpf/tracepkt_nf.unit.o
+BPF_SRCS    := $(filter-out bpf/tracepkt_nf.bpf.c,$(wildcard bpf/*.bpf.c))
 BPF_OBJS    := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
 SKELS       := $(patsubst bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
 LIB_SRCS    := $(wildcard lib/*.c)
@@ -126,6 +129,12 @@ vmlinux $(BUILD) $(BUILD)/bpf $(BUILD)/tests:
 
 $(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c vmlinux/vmlinux.h $(wildcard bpf/*.h) | $(BUILD)/bpf
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/bpf/%.unit.o: bpf/%.bpf.c vmlinux/vmlinux.h $(wildcard bpf/*.h) | $(BUILD)/bpf
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/bpf/tracepkt.bpf.o: $(TPK_BPF_UNITS)
+	$(BPFTOOL) gen object $@ $^
 
 $(BUILD)/%.skel.h: $(BUILD)/bpf/%.bpf.o
 	$(BPFTOOL) gen skeleton $< name $*_bpf > $@.tmp && mv $@.tmp $@

@@ -5,33 +5,13 @@
 #include <string.h>
 
 #include "addr.h"
+#include "backend.h"
 #include "format.h"
 #include "json.h"
 #include "points.h"
 #include "util.h"
 
 #define UNK "~UNK~"
-
-static const char *const hook_names[] = {
-	"PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING",
-};
-
-static const char *const verdict_names[] = {
-	"DROP", "ACCEPT", "STOLEN", "QUEUE", "REPEAT", "STOP",
-};
-
-const char *tpk_hook_name(unsigned int hook)
-{
-	return hook < sizeof(hook_names) / sizeof(hook_names[0]) ? hook_names[hook] : UNK;
-}
-
-const char *tpk_verdict_name(int verdict)
-{
-	/* The Python tool stored the verdict in a u64: negatives were huge. */
-	if (verdict < 0 || verdict >= (int)(sizeof(verdict_names) / sizeof(verdict_names[0])))
-		return UNK;
-	return verdict_names[verdict];
-}
 
 const char *tpk_direction(const struct tpk_event *e)
 {
@@ -98,7 +78,7 @@ int tpk_fmt_header(char *buf, size_t len, const struct tpk_fmt_opts *o)
 static void table_of(const struct tpk_event *e, const struct tpk_fmt_opts *o,
 		     struct tpk_fmt_table *t, char *tbuf, char *cbuf)
 {
-	if (o && o->table_of && o->table_of(e, t))
+	if (o && o->table_of && o->table_of(o->ctx, e, t))
 		return;
 	snprintf(tbuf, TPK_TABLESIZ + 1, "%.*s", TPK_TABLESIZ, e->table);
 	snprintf(cbuf, TPK_TABLESIZ + 1, "%.*s", TPK_TABLESIZ, e->chain);
@@ -120,7 +100,7 @@ static void extra(const struct tpk_event *e, const struct tpk_fmt_opts *o, char 
 			 tpk_verdict_name(e->verdict));
 	} else if (e->kind == TPK_EV_DROP) {
 		if (o && o->reason_name)
-			reason = o->reason_name(e->drop_reason);
+			reason = o->reason_name(o->ctx, e->drop_reason);
 		if (reason)
 			snprintf(buf, len, " %7s.%s", "drop", reason);
 		else
@@ -151,7 +131,6 @@ int tpk_fmt_line(char *buf, size_t len, const struct tpk_event *e, struct tpk_fm
 /* JSON string body: quotes, backslashes and control bytes escaped. */
 static void json_nf(struct tpk_json *j, const struct tpk_event *e, struct tpk_fmt_opts *o)
 {
-	static const char *const backends[] = { "none", "fexit", "kprobe", "nfhook" };
 	char tbuf[TPK_TABLESIZ + 1], cbuf[TPK_TABLESIZ + 1];
 	struct tpk_fmt_table t;
 
@@ -178,7 +157,7 @@ static void json_nf(struct tpk_json *j, const struct tpk_event *e, struct tpk_fm
 		}
 		tpk_json_array_end(j);
 	}
-	tpk_json_kstring(j, "backend", e->nf_backend < 4 ? backends[e->nf_backend] : "?");
+	tpk_json_kstring(j, "backend", tpk_backend_event_name(e->nf_backend));
 }
 
 void tpk_fmt_json(FILE *f, const struct tpk_event *e, struct tpk_fmt_opts *o)
@@ -231,7 +210,7 @@ void tpk_fmt_json(FILE *f, const struct tpk_event *e, struct tpk_fmt_opts *o)
 	if (e->kind == TPK_EV_NF)
 		json_nf(&j, e, o);
 	if (e->kind == TPK_EV_DROP) {
-		const char *r = o && o->reason_name ? o->reason_name(e->drop_reason) : NULL;
+		const char *r = o && o->reason_name ? o->reason_name(o->ctx, e->drop_reason) : NULL;
 
 		tpk_json_kuint(&j, "drop_reason_code", e->drop_reason);
 		if (r)

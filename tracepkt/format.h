@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <linux/types.h>
+#include "nfnames.h"
 #include "tracepkt.h"
 
 /* A netfilter line's table as user space knows it (nfhook: from where the
@@ -22,10 +23,11 @@ struct tpk_fmt_opts {
 	bool timestamp;		/* seconds since ts_base: a prefix, a JSON field */
 	__u64 ts_base;		/* ns; 0: set from the first event */
 	/* Name of a drop reason value, NULL when unknown. */
-	const char *(*reason_name)(unsigned int reason);
+	const char *(*reason_name)(const void *ctx, unsigned int reason);
 	/* Fills *t for a netfilter event whose table the event itself does not
 	 * name; false: use the event's. */
-	bool (*table_of)(const struct tpk_event *e, struct tpk_fmt_table *t);
+	bool (*table_of)(const void *ctx, const struct tpk_event *e, struct tpk_fmt_table *t);
+	const void *ctx;	/* what the tracer knows, for both */
 };
 
 /* Python: "%14s %16s %7s %-34s %s" % ('NETWORK NS', 'INTERFACE', 'TYPE', 'ADDRESSES', 'IPTABLES') */
@@ -35,9 +37,6 @@ int tpk_fmt_line(char *buf, size_t len, const struct tpk_event *e, struct tpk_fm
 /* One JSON object, every field, then a newline. */
 void tpk_fmt_json(FILE *f, const struct tpk_event *e, struct tpk_fmt_opts *o);
 
-/* Python's HOOKNAMES / NF_VERDICT_NAME with "~UNK~" outside them. */
-const char *tpk_hook_name(unsigned int hook);
-const char *tpk_verdict_name(int verdict);
 /* "request", "reply", or the protocol for anything but an echo. */
 const char *tpk_direction(const struct tpk_event *e);
 

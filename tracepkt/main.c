@@ -22,8 +22,10 @@
 #include "sys.h"
 #include "util.h"
 #include "version.h"
+#include "backend.h"
 #include "format.h"
 #include "nf.h"
+#include "nfhook.h"
 #include "ping.h"
 #include "points.h"
 #include "probe.h"
@@ -299,9 +301,17 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
+/* Everything the tracer learns and holds, from start to exit. */
+struct tracer {
+	struct tpk_nf nf;		/* what the kernel offers netfilter tracing */
+	struct tpk_kpoints points;	/* ... and device tracing */
+	struct tpk_nfhook hooks;	/* nfhook's links and the tables they follow */
+	enum tpk_nf_backend backend;	/* the one that started */
+	char why[512];			/* why better backends did not start */
+};
+
 /* State the ring-buffer callback needs. */
 struct run {
-	struct tpk_nf *nf;
 	struct tpk_fmt_opts fmt;
 	uint64_t printed;
 	bool done;
@@ -327,64 +337,6 @@ static int on_event(void *ctx, void *data, size_t size)
 	return 0;
 }
 
-/* What the kernel's BTF says about the tracepoints, read once: the BTF is
- * large, and libbpf parses its own copy at load. */
-static struct {
-	bool btf;
-	bool have[TPK_PT_MAX];
-} kpoints;
-
-static void probe_points(const struct btf *vmlinux)
-{
-	char name[128];
-
-	kpoints.btf = vmlinux != NULL && !env.raw_tp;
-	for (int i = 0; kpoints.btf && i < TPK_PT_MAX; i++) {
-		snprintf(name, sizeof(name), "btf_trace_%s", tpk_points[i].name);
-		kpoints.have[i] = btf__find_by_name_kind(vmlinux, name, BTF_KIND_TYPEDEF) > 0;
-	}
-}
-
-/* tp_btf when the kernel's BTF describes the tracepoint, else raw_tp. */
-static int select_points(struct tracepkt_bpf *skel)
-{
-	bool vmlinux = kpoints.btf;
-
-	struct bpf_program *btf_prog, *raw_prog;
-	char name[128];
-	int on = 0;
-
-	for (int i = 0; i < TPK_PT_MAX; i++) {
-		bool have;
-
-		snprintf(name, sizeof(name), "btf_%s", tpk_points[i].name);
-		btf_prog = bpf_object__find_program_by_name(skel->obj, name);
-		snprintf(name, sizeof(name), "raw_%s", tpk_points[i].name);
-		raw_prog = bpf_object__find_program_by_name(skel->obj, name);
-		if (!btf_prog || !raw_prog)
-			return -ENOENT;
-		have = kpoints.have[i];
-		if (env.points[i] && vmlinux && !have) {
-			if (env.points_set && !tpk_points[i].dflt) {
-				tpk_err("tracepoint %s does not exist on this kernel", tpk_points[i].name);
-				return -ENOENT;
-			}
-			if (env.verbose)
-				tpk_note("tracepoint %s does not exist on this kernel, skipped",
-					tpk_points[i].name);
-		}
-		bpf_program__set_autoload(btf_prog, env.points[i] && have);
-		/* Without vmlinux BTF nothing tells us; raw_tp will say at attach. */
-		bpf_program__set_autoload(raw_prog, env.points[i] && !vmlinux);
-		on += env.points[i] && (have || !vmlinux);
-	}
-	if (!on) {
-		tpk_err("no device tracepoint selected");
-		return -EINVAL;
-	}
-	return 0;
-}
-
 static uint64_t lost_events(struct tracepkt_bpf *skel)
 {
 	int ncpu = libbpf_num_possible_cpus();
@@ -402,24 +354,27 @@ static uint64_t lost_events(struct tracepkt_bpf *skel)
 	return total;
 }
 
+/* The signal handler's flag, the one global it can reach. */
 static volatile sig_atomic_t stop;
-static struct tpk_nf nf;
 
-static const char *reason_name(unsigned int reason)
+static const char *reason_name(const void *ctx, unsigned int reason)
 {
-	return tpk_nf_reason_name(&nf, reason);
+	const struct tracer *t = ctx;
+
+	return tpk_nf_reason_name(&t->nf, reason);
 }
 
 /* nfhook events carry where their probe sat; the table is ours to name. */
-static bool nfhook_table_of(const struct tpk_event *e, struct tpk_fmt_table *t)
+static bool nfhook_table_of(const void *ctx, const struct tpk_event *e, struct tpk_fmt_table *ft)
 {
+	const struct tracer *t = ctx;
 	const struct tpk_nf_table *nt;
 
 	if (e->nf_backend != TPK_NF_NFHOOK)
 		return false;
-	nt = tpk_nfhook_table(&nf.hooks, e);
-	*t = nt ? (struct tpk_fmt_table){ nt->table, nt->chain, nt->ncand }
-		: (struct tpk_fmt_table){ "?", "", 1 };
+	nt = tpk_nfhook_table(&t->hooks, e);
+	*ft = nt ? (struct tpk_fmt_table){ nt->table, nt->chain, nt->ncand }
+		 : (struct tpk_fmt_table){ "?", "", 1 };
 	return true;
 }
 
@@ -437,16 +392,9 @@ static void set_pidns(struct tracepkt_bpf *skel)
 	skel->rodata->pidns_ino = st.st_ino;
 }
 
-/* Open, configure, load and attach everything for netfilter backend b. */
-static int start(struct tracepkt_bpf **out, enum tpk_nf_backend b)
+/* The filters, fixed in .rodata before load. */
+static void set_filters(struct tracepkt_bpf *skel)
 {
-	struct tracepkt_bpf *skel;
-	int err;
-
-	*out = NULL;
-	skel = tracepkt_bpf__open();
-	if (!skel)
-		return -errno;
 	skel->rodata->mode = env.all ? TPK_MODE_ALL : TPK_MODE_PING;
 	skel->rodata->filter_proto = env.proto;
 	if (env.host_set) {
@@ -458,41 +406,73 @@ static int start(struct tracepkt_bpf **out, enum tpk_nf_backend b)
 	skel->rodata->filter_netns = env.netns;
 	if (env.ifname)
 		strncpy((char *)skel->rodata->filter_ifname, env.ifname, TPK_IFNAMSIZ - 1);
-	err = select_points(skel);
-	if (!err)
-		err = tpk_nf_autoload(skel, &nf, b, env.drops);
-	if (!err)
-		err = bpf_map__set_max_entries(skel->maps.events, env.ringbuf_size);
-	if (!err)
-		err = tracepkt_bpf__load(skel);
+}
+
+/* Choose the programs of netfilter backend b and the device tracepoints. */
+static struct tpk_why configure(struct tracer *t, struct tracepkt_bpf *skel, enum tpk_nf_backend b)
+{
+	const struct tpk_points_want w = { env.points, env.points_set, env.verbose };
+	struct tpk_why why = tpk_why_err(tpk_points_select(skel, &t->points, &w));
+
+	if (why.code == TPK_WHY_OK)
+		why = tpk_backend_prepare(skel, &t->nf, b, env.drops);
+	if (why.code == TPK_WHY_OK)
+		why = tpk_why_err(bpf_map__set_max_entries(skel->maps.events, env.ringbuf_size));
+	return why;
+}
+
+static int load_attach(struct tracer *t, struct tracepkt_bpf *skel, enum tpk_nf_backend b)
+{
+	int err = tracepkt_bpf__load(skel);
+
 	if (!err)
 		err = tracepkt_bpf__attach(skel);
-	if (!err && b == TPK_NF_NFHOOK)
-		err = tpk_nfhook_attach(skel, &nf.hooks);
-	if (err) {
+	if (!err && tpk_backends[b].attach)
+		err = tpk_backends[b].attach(skel, &t->hooks);
+	return err < 0 ? err : -err;
+}
+
+/* Open, configure, load and attach everything for netfilter backend b. */
+static struct tpk_why start(struct tracer *t, struct tracepkt_bpf **out, enum tpk_nf_backend b)
+{
+	struct tracepkt_bpf *skel;
+	struct tpk_why why;
+
+	*out = NULL;
+	skel = tracepkt_bpf__open();
+	if (!skel)
+		return tpk_why_err(-errno);
+	set_filters(skel);
+	why = configure(t, skel, b);
+	if (why.code == TPK_WHY_OK)
+		why = tpk_why_err(load_attach(t, skel, b));
+	if (why.code != TPK_WHY_OK) {
 		tracepkt_bpf__destroy(skel);
-		return err < 0 ? err : -err;
+		return why;
 	}
 	*out = skel;
-	return 0;
+	return why;
 }
 
 /* One stderr line: which backend, why not a better one. */
-static void report_backend(enum tpk_nf_backend b)
+static void report_backend(const struct tracer *t)
 {
-	char extra[sizeof(nf.why) + sizeof(nf.missing) + sizeof(nf.unread) + 128] = "";
+	const struct tpk_nf *nf = &t->nf;
+	char extra[sizeof(t->why) + sizeof(nf->missing) + sizeof(nf->unread) + 128] = "";
+	enum tpk_nf_backend b = t->backend;
 	size_t n = 0;
 
-	if (nf.why[0])
-		n += snprintf(extra + n, sizeof(extra) - n, "%s", nf.why);
-	if (nf.missing[0])
-		n += snprintf(extra + n, sizeof(extra) - n, "%snot loaded: %s", n ? "; " : "", nf.missing);
-	if (nf.unread[0] && b == TPK_NF_KPROBE)
+	if (t->why[0])
+		n += snprintf(extra + n, sizeof(extra) - n, "%s", t->why);
+	if (nf->missing[0])
+		n += snprintf(extra + n, sizeof(extra) - n, "%snot loaded: %s", n ? "; " : "",
+			      nf->missing);
+	if (nf->unread[0] && b == TPK_NF_KPROBE)
 		n += snprintf(extra + n, sizeof(extra) - n, "%snot shown, no BTF for their types: %s",
-			      n ? "; " : "", nf.unread);
+			      n ? "; " : "", nf->unread);
 	fprintf(stderr, "%s: netfilter: %s%s%s%s%s\n", tpk_progname,
 		b == TPK_NF_NONE ? "no backend could start, no verdicts" : tpk_nf_backend_name(b),
-		b == TPK_NF_NFHOOK ? " (verdicts inferred)" : "",
+		tpk_backends[b].inferred ? " (verdicts inferred)" : "",
 		n ? " [" : "", extra, n ? "]" : "");
 }
 
@@ -507,38 +487,107 @@ static void report_unwatched(const char *lines)
 	}
 }
 
-/* The best backend that starts, or the one asked for. */
-static int start_best(struct tracepkt_bpf **skel, enum tpk_nf_backend *chosen)
+/* Start backend b; note why not when it is one that could tell verdicts. */
+static struct tpk_why try_start(struct tracer *t, struct tracepkt_bpf **skel, enum tpk_nf_backend b)
 {
-	static const enum tpk_nf_backend order[] = { TPK_NF_FEXIT, TPK_NF_KPROBE, TPK_NF_NFHOOK };
-	int err = 0;
+	struct tpk_why why = start(t, skel, b);
 
-	if (env.nf_backend >= 0) {
-		*chosen = env.nf_backend;
-		err = start(skel, env.nf_backend);
-		if (err && env.nf_backend != TPK_NF_NONE)
-			tpk_nf_note(&nf, env.nf_backend, err);
-		return err;
+	t->backend = b;
+	if (why.code != TPK_WHY_OK && b != TPK_NF_NONE)
+		tpk_why_note(t->why, sizeof(t->why), b, why);
+	return why;
+}
+
+/* The best backend that starts, or the one asked for. */
+static struct tpk_why start_best(struct tracer *t, struct tracepkt_bpf **skel)
+{
+	struct tpk_why why;
+
+	if (env.nf_backend >= 0)
+		return try_start(t, skel, env.nf_backend);
+	for (int b = TPK_NF_FEXIT; b < TPK_NF_BACKENDS; b++) {
+		why = try_start(t, skel, b);
+		if (why.code == TPK_WHY_OK)
+			return why;
 	}
-	for (size_t i = 0; i < ARRAY_SIZE(order); i++) {
-		*chosen = order[i];
-		err = start(skel, order[i]);
-		if (!err)
-			return 0;
-		tpk_nf_note(&nf, order[i], err);
+	return try_start(t, skel, TPK_NF_NONE);
+}
+
+/* Print events until ping exits, --count is reached, a signal comes or
+ * stdout fails. */
+static int follow(struct ring_buffer *rb, int epfd, struct tpk_ping *ping, const struct run *run)
+{
+	while (!stop && !run->done) {
+		struct epoll_event evs[3];
+		/* Without a pidfd, poll for ping's exit every 10 ms. */
+		int n = epoll_wait(epfd, evs, 3, env.all || ping->pidfd >= 0 ? -1 : 10);
+		bool reader_gone = false;
+
+		if (n < 0 && errno != EINTR) {
+			tpk_err_errno(errno, "epoll_wait");
+			return TPK_EXIT_FAIL;
+		}
+		for (int i = 0; i < n; i++)
+			reader_gone |= evs[i].data.u32 == 3;
+		ring_buffer__consume(rb);
+		if (fflush(stdout) == EOF || ferror(stdout) || reader_gone) {
+			/* The exit handler says why (tpk_stdout_guard). */
+			if (reader_gone && !ferror(stdout))
+				stop = SIGPIPE;
+			return TPK_EXIT_FAIL;
+		}
+		if (!env.all && tpk_ping_reap(ping, 0)) {
+			/* The reply was delivered before ping could exit. */
+			ring_buffer__consume(rb);
+			break;
+		}
 	}
-	*chosen = TPK_NF_NONE;
-	return start(skel, TPK_NF_NONE);
+	return TPK_EXIT_OK;
+}
+
+/* Read what the kernel offers, start the best backend and say which. 0,
+ * or -1 once the reason is on stderr. */
+static int tracer_start(struct tracer *t, struct tracepkt_bpf **skel)
+{
+	struct btf *vmlinux = btf__load_vmlinux_btf();
+	bool have_btf = vmlinux != NULL;
+	struct tpk_why why;
+
+	if (!vmlinux && env.verbose)
+		tpk_note("no kernel BTF; using raw tracepoints");
+	if (env.nf_backend != TPK_NF_NONE || env.drops)
+		tpk_nf_probe(&t->nf, vmlinux);
+	tpk_points_probe(&t->points, vmlinux, env.raw_tp);
+	btf__free(vmlinux);
+	why = start_best(t, skel);
+	if (why.code != TPK_WHY_OK) {
+		if (t->why[0] && env.nf_backend > TPK_NF_NONE)
+			tpk_err("cannot start the %s netfilter backend (%s)",
+				tpk_nf_backend_name(env.nf_backend), t->why);
+		else if (!have_btf)
+			/* CO-RE reads need it even where raw_tp attaches without. */
+			tpk_err("cannot load BPF programs: no kernel BTF at /sys/kernel/btf/vmlinux "
+				"(tracepkt needs a kernel built with CONFIG_DEBUG_INFO_BTF=y)");
+		else
+			tpk_err_errno(why.err, "cannot load and attach BPF programs (-v shows libbpf's log)");
+		return -1;
+	}
+	if (env.nf_backend != TPK_NF_NONE)
+		report_backend(t);
+	if (t->hooks.unwatched)
+		report_unwatched(t->hooks.unwatched);
+	if (env.drops && !t->nf.free_reason)
+		tpk_err("--drops: this kernel's skb:kfree_skb gives no drop reason (5.17+): "
+			"drops show as drop.~UNK~");
+	return 0;
 }
 
 int main(int argc, char **argv)
 {
 	static const struct argp argp = { options, parse_opt, "[TARGET]", doc, NULL, NULL, NULL };
 	struct tracepkt_bpf *skel = NULL;
-	enum tpk_nf_backend backend = TPK_NF_NONE;
+	struct tracer tracer = { .backend = TPK_NF_NONE };
 	struct ring_buffer *rb = NULL;
-	struct btf *vmlinux = NULL;
-	bool have_btf;
 	struct tpk_ping ping = { .pid = -1, .pidfd = -1, .go_fd = -1, .status = -1 };
 	struct run run = { 0 };
 	struct tpk_ping_opts popts;
@@ -572,36 +621,8 @@ int main(int argc, char **argv)
 	tpk_libbpf_setup(env.verbose);
 	tpk_signals_setup(&stop);
 
-	vmlinux = btf__load_vmlinux_btf();
-	have_btf = vmlinux != NULL;
-	if (!vmlinux && env.verbose)
-		tpk_note("no kernel BTF; using raw tracepoints");
-
-	if (env.nf_backend != TPK_NF_NONE || env.drops)
-		tpk_nf_probe(&nf, vmlinux);
-	probe_points(vmlinux);
-	btf__free(vmlinux);
-	vmlinux = NULL;
-	err = start_best(&skel, &backend);
-	if (err) {
-		if (nf.why[0] && env.nf_backend > TPK_NF_NONE)
-			tpk_err("cannot start the %s netfilter backend (%s)",
-				tpk_nf_backend_name(env.nf_backend), nf.why);
-		else if (!have_btf)
-			/* CO-RE reads need it even where raw_tp attaches without. */
-			tpk_err("cannot load BPF programs: no kernel BTF at /sys/kernel/btf/vmlinux "
-				"(tracepkt needs a kernel built with CONFIG_DEBUG_INFO_BTF=y)");
-		else
-			tpk_err_errno(err, "cannot load and attach BPF programs (-v shows libbpf's log)");
+	if (tracer_start(&tracer, &skel))
 		goto cleanup;
-	}
-	if (env.nf_backend != TPK_NF_NONE)
-		report_backend(backend);
-	if (nf.hooks.unwatched)
-		report_unwatched(nf.hooks.unwatched);
-	if (env.drops && !nf.free_reason)
-		tpk_err("--drops: this kernel's skb:kfree_skb gives no drop reason (5.17+): "
-			"drops show as drop.~UNK~");
 
 	rb = ring_buffer__new(bpf_map__fd(skel->maps.events), on_event, &run, NULL);
 	if (!rb) {
@@ -618,7 +639,7 @@ int main(int argc, char **argv)
 	run.fmt.timestamp = env.timestamp;
 	run.fmt.reason_name = reason_name;
 	run.fmt.table_of = nfhook_table_of;
-	run.nf = &nf;
+	run.fmt.ctx = &tracer;
 	if (!env.json) {
 		tpk_fmt_header(run.line, sizeof(run.line), &run.fmt);
 		puts(run.line);
@@ -650,34 +671,7 @@ int main(int argc, char **argv)
 	ev = (struct epoll_event){ .events = 0, .data.u32 = 3 };
 	epoll_ctl(epfd, EPOLL_CTL_ADD, STDOUT_FILENO, &ev);
 
-	exit_code = TPK_EXIT_OK;
-	while (!stop && !run.done) {
-		struct epoll_event evs[3];
-		/* Without a pidfd, poll for ping's exit every 10 ms. */
-		int n = epoll_wait(epfd, evs, 3, env.all || ping.pidfd >= 0 ? -1 : 10);
-		bool reader_gone = false;
-
-		if (n < 0 && errno != EINTR) {
-			tpk_err_errno(errno, "epoll_wait");
-			exit_code = TPK_EXIT_FAIL;
-			break;
-		}
-		for (int i = 0; i < n; i++)
-			reader_gone |= evs[i].data.u32 == 3;
-		ring_buffer__consume(rb);
-		if (fflush(stdout) == EOF || ferror(stdout) || reader_gone) {
-			/* The exit handler says why (tpk_stdout_guard). */
-			if (reader_gone && !ferror(stdout))
-				stop = SIGPIPE;
-			exit_code = TPK_EXIT_FAIL;
-			break;
-		}
-		if (!env.all && tpk_ping_reap(&ping, 0)) {
-			/* The reply was delivered before ping could exit. */
-			ring_buffer__consume(rb);
-			break;
-		}
-	}
+	exit_code = follow(rb, epfd, &ping, &run);
 	if (!env.all) {
 		tpk_ping_stop(&ping);
 		exit_code = tpk_ping_exit_code(&ping);
@@ -699,8 +693,8 @@ cleanup:
 	if (epfd >= 0)
 		close(epfd);
 	ring_buffer__free(rb);
-	tpk_nf_free(&nf);
+	tpk_nfhook_detach(&tracer.hooks);
+	tpk_nf_free(&tracer.nf);
 	tracepkt_bpf__destroy(skel);
-	btf__free(vmlinux);
 	return exit_code;
 }

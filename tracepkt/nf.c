@@ -11,34 +11,6 @@
 #include "nf.h"
 #include "sys.h"
 #include "util.h"
-#include "tracepkt.skel.h"
-
-static const char *const backend_names[] = {
-	[TPK_NF_NONE] = "off",
-	[TPK_NF_FEXIT] = "fexit",
-	[TPK_NF_KPROBE] = "kprobe",
-	[TPK_NF_NFHOOK] = "nfhook",
-};
-
-const char *tpk_nf_backend_name(enum tpk_nf_backend b)
-{
-	return b < ARRAY_SIZE(backend_names) ? backend_names[b] : "?";
-}
-
-int tpk_nf_backend_parse(const char *s, int *out)
-{
-	if (!strcmp(s, "auto")) {
-		*out = -1;
-		return 0;
-	}
-	for (size_t i = 0; i < ARRAY_SIZE(backend_names); i++) {
-		if (!strcmp(s, backend_names[i])) {
-			*out = i;
-			return 0;
-		}
-	}
-	return -EINVAL;
-}
 
 /* The FUNC_PROTO of a kernel function, from vmlinux or its module's BTF. */
 static const struct btf_type *func_proto(const struct btf *vmlinux, struct btf **mod_btf,
@@ -233,81 +205,6 @@ int tpk_nf_probe(struct tpk_nf *nf, const struct btf *vmlinux)
 	return 0;
 }
 
-static void autoload(struct tracepkt_bpf *skel, const char *name, bool on)
-{
-	struct bpf_program *p = bpf_object__find_program_by_name(skel->obj, name);
-
-	if (p)
-		bpf_program__set_autoload(p, on);
-}
-
-int tpk_nf_autoload(struct tracepkt_bpf *skel, const struct tpk_nf *nf, enum tpk_nf_backend b,
-		    bool drops)
-{
-	bool fx = b == TPK_NF_FEXIT, kp = b == TPK_NF_KPROBE, nh = b == TPK_NF_NFHOOK;
-	const struct tpk_nf_fn *ipt = &nf->ipt, *ip6t = &nf->ip6t, *nft = &nf->nft;
-	bool free = nh || drops;
-
-	if (fx && !ipt->btf && !ip6t->btf && !nft->btf)
-		return nf->nobtf ? -EMEDIUMTYPE : -ENODATA;
-	if (kp && !ipt->usable && !ip6t->usable && !nft->usable)
-		return nf->nobtf ? -EMEDIUMTYPE : -ENODATA;
-	if (fx && nf->fexit_err < 0)
-		return nf->fexit_err;
-	/* Do not pay for loading the programs to find out. */
-	if (kp && !tpk_kprobes_usable())
-		return -ENOSYS;
-	autoload(skel, "fexit_ipt_new", fx && ipt->btf && ipt->new_abi);
-	autoload(skel, "fexit_ipt_old", fx && ipt->btf && !ipt->new_abi);
-	autoload(skel, "fexit_ip6t_new", fx && ip6t->btf && ip6t->new_abi);
-	autoload(skel, "fexit_ip6t_old", fx && ip6t->btf && !ip6t->new_abi);
-	autoload(skel, "fexit_nft", fx && nft->btf);
-	autoload(skel, "kp_ipt", kp && ipt->usable);
-	autoload(skel, "krp_ipt_new", kp && ipt->usable && ipt->new_abi);
-	autoload(skel, "krp_ipt_old", kp && ipt->usable && !ipt->new_abi);
-	autoload(skel, "kp_ip6t", kp && ip6t->usable);
-	autoload(skel, "krp_ip6t_new", kp && ip6t->usable && ip6t->new_abi);
-	autoload(skel, "krp_ip6t_old", kp && ip6t->usable && !ip6t->new_abi);
-	autoload(skel, "kp_nft", kp && nft->usable);
-	autoload(skel, "krp_nft", kp && nft->usable);
-	autoload(skel, "nf_first", nh);
-	autoload(skel, "nf_next", nh);
-	/* nfhook learns DROP verdicts from the reason of the free; --drops
-	 * shows drops without one where the kernel gives none (before 5.17). */
-	if (nh && !nf->nf_links)
-		return -EPROTONOSUPPORT;
-	if (nh && !nf->free_reason)
-		return -EOPNOTSUPP;
-	autoload(skel, "btf_kfree_skb", free && nf->free_btf && nf->free_reason);
-	autoload(skel, "btf_kfree_skb_noreason", free && nf->free_btf && !nf->free_reason);
-	autoload(skel, "raw_kfree_skb", free && !nf->free_btf);
-	skel->rodata->want_drops = drops;
-	if (drops && nf->icmp6_frees_all) {
-		uint64_t lo = 0, hi = 0;
-
-		if (!tpk_ksym_range("icmpv6_rcv", &lo, &hi)) {
-			skel->rodata->icmp6_rcv_lo = lo;
-			skel->rodata->icmp6_rcv_hi = hi;
-		}
-	}
-	return 0;
-}
-
-void tpk_nf_note(struct tpk_nf *nf, enum tpk_nf_backend b, int err)
-{
-	size_t n = strlen(nf->why);
-	const char *msg = err == -ENODATA ? "no ipt_do_table, ip6t_do_table or nft_do_chain"
-			: err == -EMEDIUMTYPE ? "no BTF describes ipt_do_table, ip6t_do_table or "
-						"nft_do_chain: modules have BTF from 5.11"
-			: err == -EOPNOTSUPP ? "skb:kfree_skb has no drop reason"
-			: err == -EPROTONOSUPPORT ? "no netfilter links, which came in 6.4"
-			: err == -ENOSYS ? "the kernel has no kprobes"
-			: strerror(-err);
-
-	snprintf(nf->why + n, sizeof(nf->why) - n, "%s%s: %s", n ? "; " : "",
-		 tpk_nf_backend_name(b), msg);
-}
-
 const char *tpk_nf_reason_name(const struct tpk_nf *nf, unsigned int reason)
 {
 	if (reason == TPK_DROP_REASON_NONE)
@@ -322,5 +219,4 @@ void tpk_nf_free(struct tpk_nf *nf)
 	free(nf->reasons);
 	nf->reasons = NULL;
 	nf->nreasons = 0;
-	tpk_nfhook_detach(&nf->hooks);
 }

@@ -1,15 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Netfilter verdicts and drop reasons: which backend can run here, and
- * what the kernel's BTF says about its functions and drop reasons. */
+/* What the kernel offers netfilter tracing: its table functions, netfilter
+ * links, skb:kfree_skb and the names of its drop reasons, read from its BTF
+ * once at start. */
 #ifndef TRACEPKT_NF_H
 #define TRACEPKT_NF_H
 
 #include <stdbool.h>
-#include "nfhook.h"
 #include "tracepkt.h"
 
 struct btf;
-struct tracepkt_bpf;
 
 /* A table function: ipt_do_table, ip6t_do_table, nft_do_chain. */
 struct tpk_nf_fn {
@@ -28,23 +27,13 @@ struct tpk_nf {
 	char unread[128];		/* ... and kprobes cannot read it: modules */
 	bool nf_links;			/* SEC("netfilter") programs: 6.4+ */
 	bool icmp6_frees_all;		/* icmpv6_rcv frees what it handled as a drop */
-	char why[512];			/* why better backends did not run */
-	struct tpk_nfhook hooks;
 	/* enum skb_drop_reason of the running kernel, names without prefix */
 	char **reasons;
 	unsigned int nreasons;
 };
 
-const char *tpk_nf_backend_name(enum tpk_nf_backend b);
-int tpk_nf_backend_parse(const char *s, int *out);	/* -1 = auto */
-
 /* Load the modules the hooks live in, and read the kernel's BTF. */
 int tpk_nf_probe(struct tpk_nf *nf, const struct btf *vmlinux);
-/* Autoload the programs of backend b (and kfree_skb when needed). */
-int tpk_nf_autoload(struct tracepkt_bpf *skel, const struct tpk_nf *nf, enum tpk_nf_backend b,
-		    bool drops);
-/* Record why backend b could not run (err < 0). */
-void tpk_nf_note(struct tpk_nf *nf, enum tpk_nf_backend b, int err);
 const char *tpk_nf_reason_name(const struct tpk_nf *nf, unsigned int reason);
 void tpk_nf_free(struct tpk_nf *nf);
 

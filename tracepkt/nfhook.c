@@ -1,319 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
-#include <unistd.h>
-#include <arpa/inet.h>
-#include <linux/netlink.h>
 #include <linux/netfilter.h>
-#include <linux/netfilter/nfnetlink.h>
-#include <linux/netfilter/nf_tables.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "netns.h"
 #include "nfhook.h"
-#include "nl.h"
+#include "nfnames.h"
+#include "nftables.h"
 #include "util.h"
+#include "xtables.h"
 #include "tracepkt.skel.h"
-
-
-/* --- the tables of one namespace ---------------------------------------------
- * nftables base chains come from an nf_tables netlink dump (iptables-nft's
- * tables are nftables chains); legacy iptables tables from
- * /proc/net/ip{,6}_tables_names, at the hooks and priorities each table
- * always registers. (nfnetlink_hook would list both, but kernels often
- * lack it.) */
-
-static void attr_str(const struct nlattr *a, char *out, size_t len)
-{
-	size_t n = a->nla_len - NLA_HDRLEN;
-
-	if (n >= len)
-		n = len - 1;
-	memcpy(out, (const char *)a + NLA_HDRLEN, n);
-	out[n] = '\0';
-	out[strnlen(out, n)] = '\0';
-}
-
-static uint32_t attr_be32(const struct nlattr *a)
-{
-	uint32_t v = 0;
-
-	if (a->nla_len >= NLA_HDRLEN + 4)
-		memcpy(&v, (const char *)a + NLA_HDRLEN, 4);
-	return ntohl(v);
-}
-
-#define for_each_attr(a, start, len)					\
-	for (a = (const struct nlattr *)(start);			\
-	     (const char *)a + NLA_HDRLEN <= (const char *)(start) + (len) && \
-	     a->nla_len >= NLA_HDRLEN &&				\
-	     (const char *)a + a->nla_len <= (const char *)(start) + (len); \
-	     a = (const struct nlattr *)((const char *)a + NLA_ALIGN(a->nla_len)))
-
-static int parse_chain(const struct nlmsghdr *nh, struct tpk_nf_hook_entry *e)
-{
-	const struct nfgenmsg *g = NLMSG_DATA(nh);
-	const char *start = (const char *)g + sizeof(*g);
-	int len = nh->nlmsg_len - NLMSG_HDRLEN - sizeof(*g);
-	const struct nlattr *a, *h;
-	char type[16] = "";
-	bool base = false;
-
-	memset(e, 0, sizeof(*e));
-	if (len < 0)
-		return -EINVAL;
-	e->family = g->nfgen_family;
-	for_each_attr(a, start, len) {
-		switch (a->nla_type & NLA_TYPE_MASK) {
-		case NFTA_CHAIN_TABLE:
-			attr_str(a, e->table, sizeof(e->table));
-			break;
-		case NFTA_CHAIN_NAME:
-			attr_str(a, e->chain, sizeof(e->chain));
-			break;
-		case NFTA_CHAIN_TYPE:
-			attr_str(a, type, sizeof(type));
-			break;
-		case NFTA_CHAIN_HOOK:
-			base = true;
-			for_each_attr(h, (const char *)a + NLA_HDRLEN, a->nla_len - NLA_HDRLEN) {
-				if ((h->nla_type & NLA_TYPE_MASK) == NFTA_HOOK_HOOKNUM)
-					e->hook = attr_be32(h);
-				else if ((h->nla_type & NLA_TYPE_MASK) == NFTA_HOOK_PRIORITY)
-					e->prio = (int32_t)attr_be32(h);
-			}
-			break;
-		}
-	}
-	e->nat = !strcmp(type, "nat");
-	/* Regular chains run inside a base chain; netdev/bridge/arp are not
-	 * on the IP hooks. */
-	if (!base || (e->family != NFPROTO_IPV4 && e->family != NFPROTO_IPV6 &&
-		      e->family != NFPROTO_INET))
-		return -ENOENT;
-	return 0;
-}
-
-static int entries_push(struct tpk_nf_entries *l, const struct tpk_nf_hook_entry *e)
-{
-	if (l->n == l->cap) {
-		int cap = l->cap ? 2 * l->cap : 64;
-		struct tpk_nf_hook_entry *v = realloc(l->v, cap * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		l->v = v;
-		l->cap = cap;
-	}
-	l->v[l->n++] = *e;
-	return 0;
-}
-
-static int on_chain(const struct nlmsghdr *nh, void *ctx)
-{
-	struct tpk_nf_hook_entry e;
-
-	return parse_chain(nh, &e) ? 0 : entries_push(ctx, &e);
-}
-
-int tpk_nft_base_chains(struct tpk_nf_entries *l)
-{
-	struct {
-		struct nlmsghdr nh;
-		struct nfgenmsg nf;
-	} req = {
-		.nh = {
-			.nlmsg_len = sizeof(req),
-			.nlmsg_type = (NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_GETCHAIN,
-			.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP,
-			.nlmsg_seq = 1,
-		},
-		.nf = { .nfgen_family = NFPROTO_UNSPEC, .version = NFNETLINK_V0 },
-	};
-	int err = tpk_nl_dump(NETLINK_NETFILTER, &req, sizeof(req), on_chain, l);
-
-	/* No nf_tables in this kernel: no chains. */
-	if (err == -EPROTONOSUPPORT || err == -ENOENT || err == -EOPNOTSUPP)
-		err = 0;
-	return err;
-}
-
-/* The hooks and priorities legacy xtables tables register. */
-static const struct {
-	const char *name;
-	int32_t prio[NF_INET_NUMHOOKS];	/* 1: not at this hook */
-} xt_tables[] = {
-	/*		PREROUTING INPUT FORWARD OUTPUT POSTROUTING */
-	{ "raw",	{ -300, 1, 1, -300, 1 } },
-	{ "mangle",	{ -150, -150, -150, -150, -150 } },
-	{ "nat",	{ -100, 100, 1, -100, 100 } },
-	{ "filter",	{ 1, 0, 0, 0, 1 } },
-	{ "security",	{ 1, 50, 50, 50, 1 } },
-};
-
-int tpk_xt_tables(int pf, struct tpk_nf_entries *l)
-{
-	const char *path = pf == NFPROTO_IPV6 ? "/proc/net/ip6_tables_names"
-					      : "/proc/net/ip_tables_names";
-	struct tpk_nf_hook_entry e;
-	char name[64];
-	int err = 0;
-	FILE *f = fopen(path, "re");
-
-	if (!f)
-		return 0;	/* no ip_tables: no legacy tables */
-	while (!err && fscanf(f, "%63s", name) == 1) {
-		for (size_t t = 0; t < ARRAY_SIZE(xt_tables); t++) {
-			if (strcmp(name, xt_tables[t].name))
-				continue;
-			for (int hook = 0; !err && hook < NF_INET_NUMHOOKS; hook++) {
-				if (xt_tables[t].prio[hook] == 1)
-					continue;
-				memset(&e, 0, sizeof(e));
-				e.family = pf;
-				e.hook = hook;
-				e.prio = xt_tables[t].prio[hook];
-				e.nat = !strcmp(name, "nat");
-				snprintf(e.table, sizeof(e.table), "%s", xt_tables[t].name);
-				err = entries_push(l, &e);
-			}
-		}
-	}
-	fclose(f);
-	return err;
-}
-
-static int by_prio(const void *a, const void *b)
-{
-	const struct tpk_nf_hook_entry *x = a, *y = b;
-
-	/* Names break ties: candidates are listed the same way every run. */
-	if (x->prio != y->prio)
-		return (x->prio > y->prio) - (x->prio < y->prio);
-	return strcmp(x->table, y->table);
-}
-
-/* Add name to a '|'-separated list unless it is there already. */
-static void name_add(char *list, size_t len, const char *name)
-{
-	size_t nl = strlen(name), at = 0;
-
-	while (list[at]) {
-		size_t end = strcspn(list + at, "|");
-
-		if (end == nl && !strncmp(list + at, name, nl))
-			return;
-		at += end + (list[at + end] == '|');
-	}
-	at = strlen(list);
-	snprintf(list + at, len - at, "%s%s", at ? "|" : "", name);
-}
-
-int tpk_nf_tables_at(const struct tpk_nf_hook_entry *all, int n, int pf, int hook,
-		     struct tpk_nf_table **out)
-{
-	struct tpk_nf_hook_entry *here = calloc(n ? n : 1, sizeof(*here));
-	struct tpk_nf_table *t = calloc(n ? n : 1, sizeof(*t));
-	int m = 0, k = 0;
-
-	*out = NULL;
-	if (!here || !t) {
-		free(here);
-		free(t);
-		return -ENOMEM;
-	}
-	for (int i = 0; i < n; i++)
-		if (all[i].hook == hook && (all[i].family == pf || all[i].family == NFPROTO_INET))
-			here[m++] = all[i];
-	qsort(here, m, sizeof(here[0]), by_prio);
-	for (int i = 0; i < m; i++) {
-		/* Tables one apart or at one priority cannot be told apart by
-		 * probes between them: they share a position, and its line
-		 * names them all. */
-		if (k == 0 || here[i].prio - t[k - 1].prio >= 2) {
-			t[k].prio = here[i].prio;
-			t[k].nat = here[i].nat;
-			t[k].pf = pf;
-			t[k].hook = hook;
-			k++;
-		} else {
-			t[k - 1].nat = t[k - 1].nat && here[i].nat;
-		}
-		t[k - 1].ncand++;
-		name_add(t[k - 1].table, sizeof(t[k - 1].table), here[i].table);
-		if (here[i].chain[0])
-			name_add(t[k - 1].chain, sizeof(t[k - 1].chain), here[i].chain);
-	}
-	free(here);
-	*out = t;
-	return k;
-}
-
-/* --- every namespace -------------------------------------------------------- */
-
-struct ns_ref {
-	dev_t dev;
-	ino_t ino;
-	char path[64];
-};
-
-static int ns_add(struct ns_ref **list, int *n, const char *path)
-{
-	struct stat st;
-	struct ns_ref *grown;
-
-	if (stat(path, &st))
-		return 0;
-	for (int i = 0; i < *n; i++)
-		if ((*list)[i].dev == st.st_dev && (*list)[i].ino == st.st_ino)
-			return 0;
-	grown = realloc(*list, (*n + 1) * sizeof(**list));
-	if (!grown)
-		return -ENOMEM;
-	*list = grown;
-	grown[*n].dev = st.st_dev;
-	grown[*n].ino = st.st_ino;
-	snprintf(grown[*n].path, sizeof(grown[*n].path), "%s", path);
-	(*n)++;
-	return 0;
-}
-
-/* Ours first, then named ones, then every process's. */
-static int ns_list(struct ns_ref **list, int *n)
-{
-	char path[PATH_MAX];
-	struct dirent *d;
-	DIR *dir;
-	int err = ns_add(list, n, "/proc/self/ns/net");
-
-	dir = opendir("/run/netns");
-	while (!err && dir && (d = readdir(dir))) {
-		if (d->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "/run/netns/%s", d->d_name);
-		err = ns_add(list, n, path);
-	}
-	if (dir)
-		closedir(dir);
-	dir = opendir("/proc");
-	while (!err && dir && (d = readdir(dir))) {
-		if (d->d_name[0] < '1' || d->d_name[0] > '9')
-			continue;
-		snprintf(path, sizeof(path), "/proc/%s/ns/net", d->d_name);
-		err = ns_add(list, n, path);
-	}
-	if (dir)
-		closedir(dir);
-	return err;
-}
 
 static struct bpf_program *pos_prog(struct tracepkt_bpf *skel, int pos)
 {
@@ -367,7 +68,6 @@ static const char *pf_name(int pf)
 static void note_unwatched(struct tpk_nfhook *nh, uint64_t netns, const struct tpk_nf_table *t,
 			   int k, int n)
 {
-	static const char *const hooks[] = { "PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING" };
 	char *line = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&line, &len);
@@ -375,7 +75,7 @@ static void note_unwatched(struct tpk_nfhook *nh, uint64_t netns, const struct t
 	if (!f)
 		return;
 	fprintf(f, "%snetns %llu %s %s: %s, not watched:", nh->unwatched ? nh->unwatched : "",
-		(unsigned long long)netns, pf_name(t[0].pf), hooks[t[0].hook % 5],
+		(unsigned long long)netns, pf_name(t[0].pf), tpk_hook_name(t[0].hook),
 		"the hook is full (the kernel takes 1024 entries)");
 	for (int i = k; i < n; i++)
 		fprintf(f, " %s", t[i].table);
@@ -453,51 +153,37 @@ out:
 	return err;
 }
 
+struct attach_ctx {
+	struct tracepkt_bpf *skel;
+	struct tpk_nfhook *nh;
+};
+
 /* Every table of the current namespace. */
-static int attach_netns(struct tracepkt_bpf *skel, struct tpk_nfhook *nh, uint64_t netns)
+static int attach_netns(uint64_t netns, void *ctx)
 {
 	static const int pfs[] = { NFPROTO_IPV4, NFPROTO_IPV6 };
+	const struct attach_ctx *c = ctx;
 	struct tpk_nf_entries all = { 0 };
 	int err;
 
+	c->nh->nnetns++;
 	err = tpk_nft_base_chains(&all);
 	for (size_t p = 0; !err && p < ARRAY_SIZE(pfs); p++)
 		err = tpk_xt_tables(pfs[p], &all);
 	for (size_t p = 0; !err && p < ARRAY_SIZE(pfs); p++)
 		for (int hook = 0; !err && hook < NF_INET_NUMHOOKS; hook++)
-			err = attach_hook(skel, nh, netns, &all, pfs[p], hook);
+			err = attach_hook(c->skel, c->nh, netns, &all, pfs[p], hook);
 	free(all.v);
 	return err;
 }
 
 int tpk_nfhook_attach(struct tracepkt_bpf *skel, struct tpk_nfhook *nh)
 {
-	struct ns_ref *list = NULL;
-	int n = 0, self, err;
+	struct attach_ctx c = { skel, nh };
+	int err;
 
 	memset(nh, 0, sizeof(*nh));
-	self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-	if (self < 0)
-		return -errno;
-	err = ns_list(&list, &n);
-	for (int i = 0; !err && i < n; i++) {
-		int fd = open(list[i].path, O_RDONLY | O_CLOEXEC);
-
-		if (fd < 0)
-			continue;	/* the process went away */
-		if (setns(fd, CLONE_NEWNET)) {
-			err = -errno;
-			close(fd);
-			break;
-		}
-		close(fd);
-		nh->nnetns++;
-		err = attach_netns(skel, nh, list[i].ino);
-	}
-	if (setns(self, CLONE_NEWNET) && !err)
-		err = -errno;
-	close(self);
-	free(list);
+	err = tpk_netns_each(attach_netns, &c);
 	if (err)
 		tpk_nfhook_detach(nh);
 	return err;

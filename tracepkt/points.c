@@ -3,7 +3,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
 #include "points.h"
+#include "util.h"
+#include "tracepkt.skel.h"
 
 const struct tpk_point_info tpk_points[TPK_PT_MAX] = {
 	[TPK_PT_NETIF_RX]		 = { "netif_rx", true },
@@ -71,5 +76,64 @@ int tpk_points_parse(const char *list, bool enabled[TPK_PT_MAX], const char **ba
 		set[i] = sign != '-';
 	}
 	memcpy(enabled, set, sizeof(set));
+	return 0;
+}
+
+void tpk_points_probe(struct tpk_kpoints *k, const struct btf *vmlinux, bool raw_tp)
+{
+	char name[128];
+
+	k->btf = vmlinux != NULL && !raw_tp;
+	for (int i = 0; k->btf && i < TPK_PT_MAX; i++) {
+		snprintf(name, sizeof(name), "btf_trace_%s", tpk_points[i].name);
+		k->have[i] = btf__find_by_name_kind(vmlinux, name, BTF_KIND_TYPEDEF) > 0;
+	}
+}
+
+static struct bpf_program *point_prog(struct tracepkt_bpf *skel, const char *kind, int i)
+{
+	char name[128];
+
+	snprintf(name, sizeof(name), "%s_%s", kind, tpk_points[i].name);
+	return bpf_object__find_program_by_name(skel->obj, name);
+}
+
+/* A tracepoint asked for by name is an error when missing; a default one
+ * is skipped (older kernels lack some of the four). */
+static int point_missing(int i, const struct tpk_points_want *w)
+{
+	if (w->listed && !tpk_points[i].dflt) {
+		tpk_err("tracepoint %s does not exist on this kernel", tpk_points[i].name);
+		return -ENOENT;
+	}
+	if (w->verbose)
+		tpk_note("tracepoint %s does not exist on this kernel, skipped",
+			tpk_points[i].name);
+	return 0;
+}
+
+int tpk_points_select(struct tracepkt_bpf *skel, const struct tpk_kpoints *k,
+		      const struct tpk_points_want *w)
+{
+	int on = 0;
+
+	for (int i = 0; i < TPK_PT_MAX; i++) {
+		struct bpf_program *btf_prog = point_prog(skel, "btf", i);
+		struct bpf_program *raw_prog = point_prog(skel, "raw", i);
+		bool have = k->have[i];
+
+		if (!btf_prog || !raw_prog)
+			return -ENOENT;
+		if (w->on[i] && k->btf && !have && point_missing(i, w))
+			return -ENOENT;
+		bpf_program__set_autoload(btf_prog, w->on[i] && have);
+		/* Without vmlinux BTF nothing tells us; raw_tp will say at attach. */
+		bpf_program__set_autoload(raw_prog, w->on[i] && !k->btf);
+		on += w->on[i] && (have || !k->btf);
+	}
+	if (!on) {
+		tpk_err("no device tracepoint selected");
+		return -EINVAL;
+	}
 	return 0;
 }

@@ -22,6 +22,7 @@
 #include <linux/netfilter.h>
 
 #include "json.h"
+#include "backend.h"
 #include "probe.h"
 #include "sys.h"
 #include "util.h"
@@ -49,18 +50,31 @@ struct answer {
 	char detail[192];
 };
 
-static struct answer ans[F_MAX];
-static unsigned int nreasons;
+struct choice {
+	const char *key;	/* TOOL.WHAT */
+	const char *use;
+	char detail[256];
+};
 
-static void set(enum feat f, bool yes, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+enum { B_POINTS, B_NF, B_DROPS, B_TCDROP, B_XDP, B_MAX };
 
-static void set(enum feat f, bool yes, const char *fmt, ...)
+/* What the probe found, and what the tools would choose by it. */
+struct probe {
+	struct answer ans[F_MAX];
+	unsigned int nreasons;
+	struct choice ch[B_MAX];
+};
+
+static void set(struct probe *pr, enum feat f, bool yes, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void set(struct probe *pr, enum feat f, bool yes, const char *fmt, ...)
 {
 	va_list ap;
 
-	ans[f].yes = yes;
+	pr->ans[f].yes = yes;
 	va_start(ap, fmt);
-	vsnprintf(ans[f].detail, sizeof(ans[f].detail), fmt, ap);
+	vsnprintf(pr->ans[f].detail, sizeof(pr->ans[f].detail), fmt, ap);
 	va_end(ap);
 }
 
@@ -91,7 +105,7 @@ static const char *attach_func(void)
 }
 
 /* Load program `which` alone, attach it, detach and unload. */
-static void probe_prog(enum feat f, const char *which, const char *func)
+static void probe_prog(struct probe *pr, enum feat f, const char *which, const char *func)
 {
 	LIBBPF_OPTS(bpf_netfilter_opts, nf, .pf = NFPROTO_IPV4, .hooknum = NF_INET_LOCAL_IN);
 	struct tracepkt_probe_bpf *skel;
@@ -102,7 +116,7 @@ static void probe_prog(enum feat f, const char *which, const char *func)
 
 	skel = tracepkt_probe_bpf__open();
 	if (!skel) {
-		set(f, false, "open: %s", strerror(errno));
+		set(pr, f, false, "open: %s", strerror(errno));
 		return;
 	}
 	bpf_object__for_each_program(p, skel->obj) {
@@ -118,7 +132,7 @@ static void probe_prog(enum feat f, const char *which, const char *func)
 	if (!err)
 		err = tracepkt_probe_bpf__load(skel);
 	if (err) {
-		set(f, false, "%s: load: %s", what, strerror(-err));
+		set(pr, f, false, "%s: load: %s", what, strerror(-err));
 		goto out;
 	}
 	switch (f) {
@@ -139,120 +153,137 @@ static void probe_prog(enum feat f, const char *which, const char *func)
 	if (err)
 		/* Classic tracepoints are found by their id in tracefs, which
 		 * `ip netns exec` leaves unmounted. */
-		set(f, false, "%s: attach: %s%s", what, strerror(-err),
+		set(pr, f, false, "%s: attach: %s%s", what, strerror(-err),
 		    f == F_TRACEPOINTS && err == -ENOENT ? " (is tracefs mounted?)" : "");
 	else
-		set(f, true, "%s", what);
+		set(pr, f, true, "%s", what);
 out:
 	bpf_link__destroy(link);
 	tracepkt_probe_bpf__destroy(skel);
 }
 
-static void probe_ringbuf(void)
+static void probe_ringbuf(struct probe *pr)
 {
 	int r = libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL);
 
 	if (r == 1)
-		set(F_RINGBUF, true, "BPF_MAP_TYPE_RINGBUF");
+		set(pr, F_RINGBUF, true, "BPF_MAP_TYPE_RINGBUF");
 	else
-		set(F_RINGBUF, false, "BPF_MAP_TYPE_RINGBUF: %s", r < 0 ? strerror(-r) : "not supported");
+		set(pr, F_RINGBUF, false, "BPF_MAP_TYPE_RINGBUF: %s", r < 0 ? strerror(-r) : "not supported");
 }
 
 /* The names tracepkt --drops prints come from the kernel's BTF. */
-static void count_drop_reasons(const struct btf *vmlinux)
+static void count_drop_reasons(struct probe *pr, const struct btf *vmlinux)
 {
 	int id;
 
 	if (!vmlinux) {
-		set(F_DROP_REASON_NAMES, false, "no vmlinux BTF");
+		set(pr, F_DROP_REASON_NAMES, false, "no vmlinux BTF");
 		return;
 	}
 	id = btf__find_by_name_kind(vmlinux, "skb_drop_reason", BTF_KIND_ENUM);
 	if (id < 0) {
-		set(F_DROP_REASON_NAMES, false, "no enum skb_drop_reason in BTF");
+		set(pr, F_DROP_REASON_NAMES, false, "no enum skb_drop_reason in BTF");
 		return;
 	}
-	nreasons = btf_vlen(btf__type_by_id(vmlinux, id));
-	set(F_DROP_REASON_NAMES, true, "%u in enum skb_drop_reason", nreasons);
+	pr->nreasons = btf_vlen(btf__type_by_id(vmlinux, id));
+	set(pr, F_DROP_REASON_NAMES, true, "%u in enum skb_drop_reason", pr->nreasons);
 }
 
-struct choice {
-	const char *key;	/* TOOL.WHAT */
-	const char *use;
-	char detail[256];
-};
+static void choose(struct probe *pr, int b, const char *key, const char *use, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
 
-enum { B_POINTS, B_NF, B_DROPS, B_TCDROP, B_XDP, B_MAX };
-static struct choice ch[B_MAX];
-
-static void choose(int b, const char *key, const char *use, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static void choose(int b, const char *key, const char *use, const char *fmt, ...)
+static void choose(struct probe *pr, int b, const char *key, const char *use, const char *fmt, ...)
 {
+	struct choice *c = &pr->ch[b];
 	va_list ap;
 
-	ch[b].key = key;
-	ch[b].use = use;
+	c->key = key;
+	c->use = use;
 	va_start(ap, fmt);
-	vsnprintf(ch[b].detail, sizeof(ch[b].detail), fmt, ap);
+	vsnprintf(c->detail, sizeof(c->detail), fmt, ap);
 	va_end(ap);
 }
 
-/* What each tool's own selection (tracepkt's start_best and select_points,
- * tcdrop's tcx test) would pick, given the answers above. */
-static void choose_backends(bool btf)
+static const struct answer *answer(const struct probe *pr, const char *feature)
 {
-	if (ans[F_TP_BTF].yes)
-		choose(B_POINTS, "tracepkt.tracepoints", "tp_btf", "BTF-typed tracepoints");
+	for (int f = 0; f < F_MAX; f++)
+		if (!strcmp(feat_names[f], feature))
+			return &pr->ans[f];
+	return NULL;
+}
+
+static bool works(const struct probe *pr, const struct tpk_backend *b)
+{
+	for (const char *const *n = b->needs; *n; n++)
+		if (!answer(pr, *n)->yes)
+			return false;
+	return true;
+}
+
+/* The first backend in tracepkt's order whose features work, with why
+ * each better one would not: the detail of the first feature it needs. */
+static void choose_nf(struct probe *pr)
+{
+	char detail[sizeof(pr->ch[0].detail)];
+	int b = TPK_NF_FEXIT;
+	size_t n;
+
+	while (b < TPK_NF_BACKENDS && !works(pr, &tpk_backends[b]))
+		b++;
+	if (b == TPK_NF_BACKENDS)
+		b = TPK_NF_NONE;
+	n = snprintf(detail, sizeof(detail), "%s", tpk_backends[b].tells);
+	for (int worse = TPK_NF_FEXIT; b != TPK_NF_NONE && worse < b && n < sizeof(detail); worse++)
+		n += snprintf(detail + n, sizeof(detail) - n, "; %s: %s", tpk_backends[worse].name,
+			      answer(pr, tpk_backends[worse].needs[0])->detail);
+	choose(pr, B_NF, "tracepkt.netfilter", tpk_backends[b].name, "%s", detail);
+}
+
+/* What each tool's own selection (tracepkt's start_best and tpk_points_select,
+ * tcdrop's tcx test) would pick, given the answers above. */
+static void choose_backends(struct probe *pr, bool btf)
+{
+	if (pr->ans[F_TP_BTF].yes)
+		choose(pr, B_POINTS, "tracepkt.tracepoints", "tp_btf", "BTF-typed tracepoints");
 	else if (!btf)
-		choose(B_POINTS, "tracepkt.tracepoints", "raw_tp", "no kernel BTF");
+		choose(pr, B_POINTS, "tracepkt.tracepoints", "raw_tp", "no kernel BTF");
 	else
-		choose(B_POINTS, "tracepkt.tracepoints", "none",
-		       "tp_btf refused (%s); --raw-tracepoints may work", ans[F_TP_BTF].detail);
+		choose(pr, B_POINTS, "tracepkt.tracepoints", "none",
+		       "tp_btf refused (%s); --raw-tracepoints may work", pr->ans[F_TP_BTF].detail);
 
-	if (ans[F_FEXIT].yes)
-		choose(B_NF, "tracepkt.netfilter", "fexit", "real verdicts");
-	else if (ans[F_KPROBE].yes)
-		choose(B_NF, "tracepkt.netfilter", "kprobe", "real verdicts; fexit: %s",
-		       ans[F_FEXIT].detail);
-	else if (ans[F_NETFILTER].yes && ans[F_DROP_REASONS].yes)
-		choose(B_NF, "tracepkt.netfilter", "nfhook",
-		       "verdicts inferred; fexit: %s; kprobe: %s", ans[F_FEXIT].detail,
-		       ans[F_KPROBE].detail);
-	else
-		choose(B_NF, "tracepkt.netfilter", "off", "no backend works here");
+	choose_nf(pr);
 
-	if (ans[F_DROP_REASONS].yes)
-		choose(B_DROPS, "tracepkt.drops", "yes", "--drops: skb:kfree_skb with its reason");
-	else if (ans[F_TP_BTF].yes)
-		choose(B_DROPS, "tracepkt.drops", "noreason",
+	if (pr->ans[F_DROP_REASONS].yes)
+		choose(pr, B_DROPS, "tracepkt.drops", "yes", "--drops: skb:kfree_skb with its reason");
+	else if (pr->ans[F_TP_BTF].yes)
+		choose(pr, B_DROPS, "tracepkt.drops", "noreason",
 		       "--drops: skb:kfree_skb without a reason (drop.~UNK~): %s",
-		       ans[F_DROP_REASONS].detail);
+		       pr->ans[F_DROP_REASONS].detail);
 	else
-		choose(B_DROPS, "tracepkt.drops", "no", "--drops: %s", ans[F_DROP_REASONS].detail);
+		choose(pr, B_DROPS, "tracepkt.drops", "no", "--drops: %s", pr->ans[F_DROP_REASONS].detail);
 
-	if (ans[F_TCX].yes)
-		choose(B_TCDROP, "tcdrop.attach", "tcx", "tcx link (--legacy: clsact + cls_bpf)");
+	if (pr->ans[F_TCX].yes)
+		choose(pr, B_TCDROP, "tcdrop.attach", "tcx", "tcx link (--legacy: clsact + cls_bpf)");
 	else
-		choose(B_TCDROP, "tcdrop.attach", "legacy", "clsact + cls_bpf; tcx: %s", ans[F_TCX].detail);
+		choose(pr, B_TCDROP, "tcdrop.attach", "legacy", "clsact + cls_bpf; tcx: %s", pr->ans[F_TCX].detail);
 
-	choose(B_XDP, "xdpblock.attach", "per-device",
+	choose(pr, B_XDP, "xdpblock.attach", "per-device",
 	       "native where the device's driver has XDP (veth does), else skb: "
 	       "decided at attach, not without a device");
 }
 
-static void print_text(const char *release)
+static void print_text(const struct probe *pr, const char *release)
 {
 	printf("kernel %s\n", release);
 	for (int f = 0; f < F_MAX; f++)
-		printf("feature %-17s %-3s %s\n", feat_names[f], ans[f].yes ? "yes" : "no",
-		       ans[f].detail);
+		printf("feature %-17s %-3s %s\n", feat_names[f], pr->ans[f].yes ? "yes" : "no",
+		       pr->ans[f].detail);
 	for (int b = 0; b < B_MAX; b++)
-		printf("backend %-20s %-10s %s\n", ch[b].key, ch[b].use, ch[b].detail);
+		printf("backend %-20s %-10s %s\n", pr->ch[b].key, pr->ch[b].use, pr->ch[b].detail);
 }
 
-static void print_json(const char *release)
+static void print_json(const struct probe *pr, const char *release)
 {
 	struct tpk_json j;
 
@@ -264,20 +295,20 @@ static void print_json(const char *release)
 	for (int f = 0; f < F_MAX; f++) {
 		tpk_json_key(&j, feat_names[f]);
 		tpk_json_object(&j);
-		tpk_json_kbool(&j, "available", ans[f].yes);
-		tpk_json_kstring(&j, "detail", ans[f].detail);
+		tpk_json_kbool(&j, "available", pr->ans[f].yes);
+		tpk_json_kstring(&j, "detail", pr->ans[f].detail);
 		if (f == F_DROP_REASON_NAMES)
-			tpk_json_kuint(&j, "count", nreasons);
+			tpk_json_kuint(&j, "count", pr->nreasons);
 		tpk_json_object_end(&j);
 	}
 	tpk_json_object_end(&j);
 	tpk_json_key(&j, "backends");
 	tpk_json_object(&j);
 	for (int b = 0; b < B_MAX; b++) {
-		tpk_json_key(&j, ch[b].key);
+		tpk_json_key(&j, pr->ch[b].key);
 		tpk_json_object(&j);
-		tpk_json_kstring(&j, "use", ch[b].use);
-		tpk_json_kstring(&j, "detail", ch[b].detail);
+		tpk_json_kstring(&j, "use", pr->ch[b].use);
+		tpk_json_kstring(&j, "detail", pr->ch[b].detail);
 		tpk_json_object_end(&j);
 	}
 	tpk_json_object_end(&j);
@@ -287,6 +318,7 @@ static void print_json(const char *release)
 
 int tpk_probe_run(bool json)
 {
+	struct probe probe = { 0 }, *pr = &probe;
 	struct btf *vmlinux;
 	const char *func;
 	struct utsname u;
@@ -300,25 +332,25 @@ int tpk_probe_run(bool json)
 	vmlinux = btf__load_vmlinux_btf();
 	func = attach_func();
 
-	probe_prog(F_TRACEPOINTS, "probe_tracepoint", NULL);
-	probe_prog(F_TP_BTF, "probe_tp_btf", NULL);
-	probe_ringbuf();
-	probe_prog(F_FEXIT, "probe_fexit", func);
+	probe_prog(pr, F_TRACEPOINTS, "probe_tracepoint", NULL);
+	probe_prog(pr, F_TP_BTF, "probe_tp_btf", NULL);
+	probe_ringbuf(pr);
+	probe_prog(pr, F_FEXIT, "probe_fexit", func);
 	if (tpk_kprobes_usable())
-		probe_prog(F_KPROBE, "probe_kprobe", func);
+		probe_prog(pr, F_KPROBE, "probe_kprobe", func);
 	else
-		set(F_KPROBE, false, "no kprobe PMU and no tracefs kprobe_events (no CONFIG_KPROBES)");
-	probe_prog(F_NETFILTER, "probe_netfilter", NULL);
-	probe_prog(F_TCX, "probe_tcx", NULL);
-	probe_prog(F_DROP_REASONS, "probe_drop_reason", NULL);
-	count_drop_reasons(vmlinux);
-	choose_backends(vmlinux != NULL);
+		set(pr, F_KPROBE, false, "no kprobe PMU and no tracefs kprobe_events (no CONFIG_KPROBES)");
+	probe_prog(pr, F_NETFILTER, "probe_netfilter", NULL);
+	probe_prog(pr, F_TCX, "probe_tcx", NULL);
+	probe_prog(pr, F_DROP_REASONS, "probe_drop_reason", NULL);
+	count_drop_reasons(pr, vmlinux);
+	choose_backends(pr, vmlinux != NULL);
 	btf__free(vmlinux);
 
 	uname(&u);
 	if (json)
-		print_json(u.release);
+		print_json(pr, u.release);
 	else
-		print_text(u.release);
+		print_text(pr, u.release);
 	return fflush(stdout) ? TPK_EXIT_FAIL : TPK_EXIT_OK;
 }

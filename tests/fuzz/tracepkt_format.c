@@ -7,8 +7,9 @@
 #include "format.h"
 #include "fuzz.h"
 
-static const char *reason(unsigned int r)
+static const char *reason(const void *ctx, unsigned int r)
 {
+	(void)ctx;
 	return r == 2 ? "NOT_SPECIFIED" : NULL;
 }
 

@@ -36,8 +36,9 @@ static struct tpk_event nf(struct tpk_event e, const char *table, int hook, int 
 	return e;
 }
 
-static const char *reason_name(unsigned int r)
+static const char *reason_name(const void *ctx, unsigned int r)
 {
+	(void)ctx;
 	return r == 6 ? "NETFILTER_DROP" : NULL;
 }
 

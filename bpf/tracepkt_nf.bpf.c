@@ -1,9 +1,10 @@
-/* SPDX-License-Identifier: GPL-2.0 */
-/* tracepkt's netfilter side, included by tracepkt.bpf.c: a table's verdict
+// SPDX-License-Identifier: GPL-2.0
+/* tracepkt's netfilter side, linked with tracepkt.bpf.c: a table's verdict
  * read at the return of ipt_do_table / ip6t_do_table / nft_do_chain (fexit,
  * or kprobe + kretprobe), or inferred from netfilter-link probes placed
  * around each table (nfhook), plus drops seen at skb:kfree_skb.
  * User space autoloads one backend's programs. */
+#include "tracepkt_pkt.bpf.h"
 
 #define NF_DROP_	0
 #define NF_ACCEPT_	1
