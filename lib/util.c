@@ -58,15 +58,30 @@ void tpk_err(const char *fmt, ...)
 	va_end(ap);
 }
 
-void tpk_note(const char *fmt, ...)
+static void warn_line(const char *kind, const char *fmt, va_list ap)
 {
 	char msg[1024], vis[4 * sizeof(msg)];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	fprintf(stderr, "%s: %s%s\n", tpk_progname, kind, tpk_vis(msg, vis, sizeof(vis)));
+}
+
+void tpk_note(const char *fmt, ...)
+{
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	warn_line("note: ", fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "%s: note: %s\n", tpk_progname, tpk_vis(msg, vis, sizeof(vis)));
+}
+
+void tpk_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	warn_line("", fmt, ap);
+	va_end(ap);
 }
 
 void tpk_err_errno(int err, const char *fmt, ...)

@@ -44,6 +44,9 @@ extern bool tpk_json_errors;
 void tpk_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "PROG: note: message\n" on stderr, whatever the output format. */
 void tpk_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "PROG: message\n" on stderr, whatever the output format: a warning for
+ * the person watching, about output that did succeed. */
+void tpk_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "PROG: message: strerror(err)\n"; err may be negative (libbpf style). */
 void tpk_err_errno(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

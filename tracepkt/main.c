@@ -27,6 +27,7 @@
 #include "nf.h"
 #include "nfhook.h"
 #include "ping.h"
+#include "pins.h"
 #include "points.h"
 #include "probe.h"
 #include "tracepkt.skel.h"
@@ -93,7 +94,6 @@ static const char doc[] =
 enum {
 	OPT_POINTS = 0x100,
 	OPT_RINGBUF,
-	OPT_JSON,
 	OPT_NF_BACKEND,
 	OPT_DROPS,
 	OPT_RAW_TP,
@@ -115,7 +115,7 @@ static const struct argp_option options[] = {
 	  "Netfilter verdicts from: auto (default: the first that works of fexit, kprobe, "
 	  "nfhook), fexit, kprobe, nfhook (netfilter links, verdicts inferred), off", 0 },
 	{ "drops", OPT_DROPS, NULL, 0, "Also show where a traced packet was dropped, and why", 0 },
-	{ "json", OPT_JSON, NULL, 0, "One JSON object per event, every field", 0 },
+	{ "json", 'j', NULL, 0, "One JSON object per event, every field (errors too)", 0 },
 	{ "raw-tracepoints", OPT_RAW_TP, NULL, 0,
 	  "Attach device tracepoints as raw_tp even where tp_btf works (as on kernels without BTF)", 0 },
 	{ "probe", OPT_PROBE, NULL, 0,
@@ -165,7 +165,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	const char *bad;
 	int err;
 
-	if (key != OPT_JSON && key != 'v' && key != OPT_PROBE && key > 0 && key < 0x1000000)
+	if (key != 'j' && key != 'v' && key != OPT_PROBE && key > 0 && key < 0x1000000)
 		env.trace_opt = true;
 	switch (key) {
 	case 'a':
@@ -216,7 +216,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 				     "invalid --points list '%s' (names, +NAME, -NAME, comma separated)", bad);
 		env.points_set = true;
 		break;
-	case OPT_JSON:
+	case 'j':
 		env.json = true;
 		break;
 	case OPT_NF_BACKEND:
@@ -339,18 +339,10 @@ static int on_event(void *ctx, void *data, size_t size)
 
 static uint64_t lost_events(struct tracepkt_bpf *skel)
 {
-	int ncpu = libbpf_num_possible_cpus();
-	uint64_t total = 0, *vals;
+	uint64_t total = 0;
 	uint32_t zero = 0;
 
-	if (ncpu <= 0)
-		return 0;
-	vals = calloc(ncpu, sizeof(*vals));
-	if (vals && !bpf_map__lookup_elem(skel->maps.lost, &zero, sizeof(zero), vals,
-					  ncpu * sizeof(*vals), 0))
-		for (int i = 0; i < ncpu; i++)
-			total += vals[i];
-	free(vals);
+	tpk_percpu_sum(bpf_map__fd(skel->maps.lost), &zero, 1, &total);
 	return total;
 }
 
@@ -602,6 +594,7 @@ int main(int argc, char **argv)
 	err = argp_parse(&argp, argc, argv, 0, NULL, NULL);
 	if (err)
 		return TPK_EXIT_USAGE;
+	tpk_json_errors = env.json;
 	if (env.probe) {
 		tpk_libbpf_setup(env.verbose);
 		return tpk_probe_run(env.json);
@@ -689,7 +682,7 @@ cleanup:
 	if (!env.all && ping.pid > 0)
 		tpk_ping_stop(&ping);
 	if (skel && (lost = lost_events(skel)))
-		tpk_err("%" PRIu64 " events lost: the ring buffer was full (try --ringbuf-size)", lost);
+		tpk_warn("%" PRIu64 " events lost: the ring buffer was full (try --ringbuf-size)", lost);
 	if (epfd >= 0)
 		close(epfd);
 	ring_buffer__free(rb);

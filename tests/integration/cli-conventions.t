@@ -19,7 +19,7 @@ run() {
 }
 
 # --- -j is --json in every tool ---------------------------------------------
-for t in "$TC status" "$XB status" "$XB list" "$PD list"; do
+for t in "$TC status" "$XB status" "$XB list" "$PD list" "$TP --probe"; do
 	tap_ok "${t##*/}: -j gives one JSON document" \
 		bash -c "$t -j | perl -MJSON::PP -e 'local \$/; decode_json(<STDIN>)'"
 done
