@@ -21,7 +21,9 @@ done
 VERSION=$(sed -n 's/^VERSION *?= *//p' "$TPK_ROOT/Makefile")
 ARCH=$(dpkg --print-architecture)
 TOOLS=$(cd "$TPK_ROOT" && for m in */main.c; do echo "${m%/main.c}"; done)
-BPFS=$(cd "$TPK_ROOT/bpf" && for b in *.bpf.c; do echo "${b%.c}.o"; done)
+# One object per bpf/*.bpf.c, but tracepkt_nf's programs, which the static
+# linker puts into tracepkt.bpf.o (see the Makefile).
+BPFS=$(cd "$TPK_ROOT/bpf" && for b in *.bpf.c; do [ "$b" = tracepkt_nf.bpf.c ] || echo "${b%.c}.o"; done)
 DR=$TPK_ROOT/tests/root/debian-root
 
 TMP=$(mktemp -d /tmp/tpk-deb.$$.XXXXXX)
