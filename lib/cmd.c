@@ -72,8 +72,40 @@ void tpk_cmds_end(struct tpk_cmds *c, struct argp_state *state)
 	}
 }
 
+error_t tpk_cmds_parse(struct tpk_cmds *c, int key, char *arg, struct argp_state *state)
+{
+	switch (key) {
+	case 'j':
+		tpk_cmds_opt(c, c->json_group, "--json");
+		c->json = true;
+		return 0;
+	case 'v':
+		c->verbose = true;
+		return 0;
+	case ARGP_KEY_ARG:
+		tpk_cmds_arg(c, state, arg);
+		return 0;
+	}
+	return ARGP_ERR_UNKNOWN;
+}
+
+int tpk_cmds_main(struct tpk_cmds *c, const struct argp *argp, int argc, char **argv)
+{
+	tpk_stdout_guard();
+	argp_err_exit_status = TPK_EXIT_USAGE;
+	if (argp_parse(argp, argc, argv, 0, NULL, NULL))
+		return TPK_EXIT_USAGE;
+	tpk_json_errors = c->json;
+	tpk_libbpf_setup(c->verbose);
+	return tpk_cmds_run(c);
+}
+
 int tpk_cmds_run(struct tpk_cmds *c)
 {
+	int err = c->check ? c->check() : 0;
+
+	if (err)
+		return tpk_exit_status(err);
 	if (!c->cmd->no_root && tpk_require_root(c->caps))
 		return TPK_EXIT_FAIL;
 	return tpk_exit_status(c->cmd->run(c->args, c->nargs));

@@ -27,12 +27,23 @@ struct tpk_cmds {
 	int n;
 	const struct tpk_cmd *dflt;	/* when no word is given at all, or NULL */
 	const char *caps;		/* for tpk_require_root, or NULL */
+	unsigned int json_group;	/* the option group of -j/--json */
+	int (*check)(void);		/* before root: 0 or -errno (printed) */
 	/* Filled while parsing: */
 	const struct tpk_cmd *cmd;
 	char *args[TPK_CMD_MAXARGS];
 	int nargs;
 	const char *given[TPK_CMD_GROUPS];	/* first option given per group */
+	bool json, verbose;
 };
+
+/* The part of a tool's argp parser every command-table tool shares: -j
+ * (--json), -v (--verbose) and the command words. ARGP_ERR_UNKNOWN for any
+ * other key: the tool's parser calls it for the keys it does not take. */
+error_t tpk_cmds_parse(struct tpk_cmds *c, int key, char *arg, struct argp_state *state);
+/* main() of such a tool, after tpk_progname is set: parse, then errors as
+ * JSON under --json, libbpf's messages under -v, and run the command. */
+int tpk_cmds_main(struct tpk_cmds *c, const struct argp *argp, int argc, char **argv);
 
 /* An option of group bit (1 << i) was given, spelled opt ("--json"). */
 void tpk_cmds_opt(struct tpk_cmds *c, unsigned int bit, const char *opt);

@@ -40,11 +40,11 @@ static const struct tpk_cmd cmd_table[] = {
 	{ "cbpf", cmd_cbpf, 1, TPK_CMD_MAXARGS, "a filter expression", G_CBPF, true },
 };
 
-static struct tpk_cmds cmds = { .v = cmd_table, .n = ARRAY_SIZE(cmd_table), .dflt = cmd_table,
+static struct tpk_cmds cmds = { .v = cmd_table, .n = ARRAY_SIZE(cmd_table), .dflt = cmd_table, .json_group = G_JSON,
 				 .caps = "CAP_SYS_ADMIN: the kernel lists programs only to it" };
 
 static struct env {
-	bool json, pretty, verbose, no_optimize, bpffs;
+	bool pretty, no_optimize, bpffs;
 	int linktype;
 	const char *ifname;
 	uint64_t snaplen;
@@ -97,20 +97,13 @@ static const struct argp_option options[] = {
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	switch (key) {
-	case 'j':
-		tpk_cmds_opt(&cmds, G_JSON, "--json");
-		env.json = true;
-		break;
 	case 'p':
 		tpk_cmds_opt(&cmds, G_JSON, "--pretty");
-		env.json = env.pretty = true;
+		cmds.json = env.pretty = true;
 		break;
 	case 'f':
 		tpk_cmds_opt(&cmds, G_BPFFS, "--bpffs");
 		env.bpffs = true;
-		break;
-	case 'v':
-		env.verbose = true;
 		break;
 	case 'O':
 		tpk_cmds_opt(&cmds, G_CBPF, "--no-optimize");
@@ -131,14 +124,11 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		if (tpk_parse_u64(arg, 1, 262144, &env.snaplen))
 			argp_failure(state, TPK_EXIT_USAGE, 0, "bad snapshot length '%s' (1-262144)", arg);
 		break;
-	case ARGP_KEY_ARG:
-		tpk_cmds_arg(&cmds, state, arg);
-		break;
 	case ARGP_KEY_END:
 		tpk_cmds_end(&cmds, state);
 		break;
 	default:
-		return ARGP_ERR_UNKNOWN;
+		return tpk_cmds_parse(&cmds, key, arg, state);
 	}
 	return 0;
 }
@@ -326,8 +316,8 @@ static int with_json(int (*fn)(int argc, char **argv, struct tpk_json *j), char 
 	int err;
 
 	tpk_json_init(&json, stdout, env.pretty);
-	err = fn(nargs, args, env.json ? &json : NULL);
-	if (env.json)
+	err = fn(nargs, args, cmds.json ? &json : NULL);
+	if (cmds.json)
 		tpk_json_finish(&json);
 	return err;
 }
@@ -357,11 +347,5 @@ int main(int argc, char **argv)
 	};
 
 	tpk_progname = "progdump";
-	tpk_stdout_guard();
-	argp_err_exit_status = TPK_EXIT_USAGE;
-	if (argp_parse(&argp, argc, argv, 0, NULL, NULL))
-		return TPK_EXIT_USAGE;
-	tpk_json_errors = env.json;
-	tpk_libbpf_setup(env.verbose);
-	return tpk_cmds_run(&cmds);
+	return tpk_cmds_main(&cmds, &argp, argc, argv);
 }

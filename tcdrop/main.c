@@ -42,7 +42,7 @@ static const struct tpk_cmd cmd_table[] = {
 	{ "status", cmd_status, 0, 1, "", G_JSON, false },
 };
 
-static struct tpk_cmds cmds = { .v = cmd_table, .n = ARRAY_SIZE(cmd_table) };
+static struct tpk_cmds cmds = { .v = cmd_table, .n = ARRAY_SIZE(cmd_table), .json_group = G_JSON };
 
 #define DIR_IN	(1 << TCDROP_INGRESS)
 #define DIR_OUT	(1 << TCDROP_EGRESS)
@@ -50,7 +50,7 @@ static struct tpk_cmds cmds = { .v = cmd_table, .n = ARRAY_SIZE(cmd_table) };
 static struct env {
 	const char *dev;
 	unsigned int dirs;	/* DIR_* bits, 0: the command's default */
-	bool legacy, force, json, verbose;
+	bool legacy, force;
 	struct tcdrop_opts opts;
 } env = {
 	.opts.proto = -1,
@@ -186,16 +186,6 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		tpk_cmds_opt(&cmds, G_ATTACH, "--force");
 		env.force = true;
 		break;
-	case 'j':
-		tpk_cmds_opt(&cmds, G_JSON, "--json");
-		env.json = true;
-		break;
-	case 'v':
-		env.verbose = true;
-		break;
-	case ARGP_KEY_ARG:
-		tpk_cmds_arg(&cmds, state, arg);
-		break;
 	case ARGP_KEY_END:
 		check_end(state);
 		why = tcdrop_cfg_build(o, &cfg);
@@ -203,7 +193,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			argp_failure(state, TPK_EXIT_USAGE, 0, "%s", why);
 		break;
 	default:
-		return ARGP_ERR_UNKNOWN;
+		return tpk_cmds_parse(&cmds, key, arg, state);
 	}
 	return 0;
 }
@@ -394,7 +384,7 @@ static int cmd_status(char **args, int nargs)
 		return -EIO;
 	}
 	n = tcdrop_status_collect(v, n, ifindex, &rows);
-	err = n < 0 || tcdrop_status_render(stdout, rows, n, env.json) ? -EIO : 0;
+	err = n < 0 || tcdrop_status_render(stdout, rows, n, cmds.json) ? -EIO : 0;
 	free(rows);
 	free(v);
 	return err;
@@ -407,11 +397,5 @@ int main(int argc, char **argv)
 	};
 
 	tpk_progname = "tcdrop";
-	tpk_stdout_guard();
-	argp_err_exit_status = TPK_EXIT_USAGE;
-	if (argp_parse(&argp, argc, argv, 0, NULL, NULL))
-		return TPK_EXIT_USAGE;
-	tpk_json_errors = env.json;
-	tpk_libbpf_setup(env.verbose);
-	return tpk_cmds_run(&cmds);
+	return tpk_cmds_main(&cmds, &argp, argc, argv);
 }

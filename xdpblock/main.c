@@ -42,14 +42,21 @@ static const struct tpk_cmd cmd_table[] = {
 	{ "status", cmd_status, 0, 0, "", G_JSON, false },
 };
 
-static struct tpk_cmds cmds = { .v = cmd_table, .n = ARRAY_SIZE(cmd_table) };
+/* XDPBLOCK_PINS names a folder: a bad one is bad input, whoever runs it. */
+static int pins_name_ok(void)
+{
+	return xb_state_name(&(const char *){ NULL });
+}
+
+static struct tpk_cmds cmds = { .v = cmd_table, .n = ARRAY_SIZE(cmd_table), .json_group = G_JSON,
+				.check = pins_name_ok };
 
 static struct env {
 	const char *mode;
 	uint32_t xdp_flags;
 	const char *proto, *port, *file;
 	enum xb_port_dir port_dir;
-	bool json, verbose, force;
+	bool force;
 } env;
 
 static bool is(const char *name)
@@ -160,21 +167,11 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		tpk_cmds_opt(&cmds, G_RULES, "--file");
 		env.file = arg;
 		break;
-	case 'j':
-		tpk_cmds_opt(&cmds, G_JSON, "--json");
-		env.json = true;
-		break;
-	case 'v':
-		env.verbose = true;
-		break;
-	case ARGP_KEY_ARG:
-		tpk_cmds_arg(&cmds, state, arg);
-		break;
 	case ARGP_KEY_END:
 		check_end(state);
 		break;
 	default:
-		return ARGP_ERR_UNKNOWN;
+		return tpk_cmds_parse(&cmds, key, arg, state);
 	}
 	return 0;
 }
@@ -284,7 +281,7 @@ static int cmd_list(char **args, int nargs)
 	(void)args, (void)nargs;
 	xb_state_close(&s);
 	if (!err)
-		xb_print_rules(stdout, rows, n, env.json);
+		xb_print_rules(stdout, rows, n, cmds.json);
 	free(rows);
 	return err ? -EIO : 0;	/* printed; what it read was no input of the user's */
 }
@@ -310,7 +307,7 @@ static int cmd_status(char **args, int nargs)
 		for (size_t i = 0; i < n; i++)
 			*(rows[i].family == AF_INET ? &st.rules_v4 : &st.rules_v6) += 1;
 		xb_state_totals(&s, st.totals);
-		xb_print_status(stdout, &st, env.json);
+		xb_print_status(stdout, &st, cmds.json);
 	}
 	(void)args, (void)nargs;
 	xb_state_close(&s);
@@ -341,13 +338,5 @@ int main(int argc, char **argv)
 	static const struct argp argp = { options, parse_opt, "COMMAND [ARG]", doc, NULL, NULL, NULL };
 
 	tpk_progname = "xdpblock";
-	tpk_stdout_guard();
-	argp_err_exit_status = TPK_EXIT_USAGE;
-	if (argp_parse(&argp, argc, argv, 0, NULL, NULL))
-		return TPK_EXIT_USAGE;
-	tpk_json_errors = env.json;
-	if (xb_state_name(&(const char *){ NULL }))
-		return TPK_EXIT_USAGE;
-	tpk_libbpf_setup(env.verbose);
-	return tpk_cmds_run(&cmds);
+	return tpk_cmds_main(&cmds, &argp, argc, argv);
 }
