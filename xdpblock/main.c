@@ -196,6 +196,14 @@ static int read_rules(const char *addr, struct xb_rule **rules, size_t *n)
 	return 0;
 }
 
+/* What the kernel or bpffs said (a load the verifier refused: -EINVAL),
+ * already printed, is a failure of the system, not of the input: only the
+ * errors listed are the user's. */
+static int users_or_io(int err, int a, int b, int c)
+{
+	return !err || err == a || err == b || err == c ? err : -EIO;
+}
+
 static int cmd_rules(char **args, int nargs)
 {
 	bool add = is("add");
@@ -207,7 +215,7 @@ static int cmd_rules(char **args, int nargs)
 
 	err = read_rules(nargs ? args[0] : NULL, &rules, &n);
 	if (err)
-		return err;
+		return users_or_io(err, -EINVAL, -EINVAL, -EINVAL);
 	err = xb_state_open(&s, add ? XB_CREATE : XB_WRITE);
 	if (!err && add)
 		err = xb_state_add(&s, rules, n, &added, &skipped);
@@ -225,8 +233,8 @@ static int cmd_rules(char **args, int nargs)
 	if (!err && add && added)
 		xb_port_note(rules, n);
 	free(rules);
-	/* A missing rule or an overfull prefix (-ENOENT, -ENOSPC): bad input. */
-	return err;
+	/* A missing rule or an overfull prefix: bad input. */
+	return users_or_io(err, -ENOENT, -ENOSPC, -ENOSPC);
 }
 
 static int cmd_attach(char **args, int nargs)
@@ -250,7 +258,8 @@ static int cmd_attach(char **args, int nargs)
 	if (!err)
 		err = xb_link_attach(&s, args[0], env.xdp_flags, prog);
 	xb_state_close(&s);
-	return err;
+	/* No such device, attached twice. */
+	return users_or_io(err, -ENODEV, -EEXIST, -ENOENT);
 }
 
 static int cmd_detach(char **args, int nargs)
@@ -265,7 +274,8 @@ static int cmd_detach(char **args, int nargs)
 	if (!err)
 		err = xb_link_detach(&s, args[0]);
 	xb_state_close(&s);
-	return err;
+	/* No such device, not attached there. */
+	return users_or_io(err, -ENODEV, -EEXIST, -ENOENT);
 }
 
 static int cmd_list(char **args, int nargs)
