@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: GPL-2.0
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -113,18 +112,5 @@ int tpk_cmds_run(struct tpk_cmds *c)
 
 int tpk_exit_status(int err)
 {
-	switch (err) {
-	case 0:
-		return TPK_EXIT_OK;
-	case -EINVAL:
-	case -ENODEV:
-	case -EEXIST:
-	case -ENOENT:
-	case -ERANGE:
-	case -E2BIG:
-	case -ENOSPC:
-		return TPK_EXIT_USAGE;
-	default:
-		return TPK_EXIT_FAIL;
-	}
+	return !err ? TPK_EXIT_OK : err == -TPK_EINPUT ? TPK_EXIT_USAGE : TPK_EXIT_FAIL;
 }

@@ -14,7 +14,7 @@
 
 struct tpk_cmd {
 	const char *name;
-	/* 0, or -errno with the error already printed (tpk_exit_status). */
+	/* 0, -TPK_EINPUT or -errno, the error already printed. */
 	int (*run)(char **args, int nargs);
 	int min_args, max_args;		/* after the command word */
 	const char *args_name;		/* "DEV": "attach needs DEV" */
@@ -55,9 +55,7 @@ void tpk_cmds_end(struct tpk_cmds *c, struct argp_state *state);
 /* Root unless the command needs none, then run it: its exit status. */
 int tpk_cmds_run(struct tpk_cmds *c);
 
-/* The one policy: 0 is 0; what says the input is wrong (no such device,
- * already there, not there, out of range, too big, invalid) is 2; any
- * other failure is 1. */
+/* The one policy: 0 is 0, -TPK_EINPUT is 2, any other failure is 1. */
 int tpk_exit_status(int err);
 
 #endif

@@ -53,12 +53,12 @@ int tpk_ifindex(const char *dev)
 
 	if (!dev || !*dev || strlen(dev) >= IF_NAMESIZE) {
 		tpk_err("invalid device name '%s'", dev ? dev : "");
-		return -EINVAL;
+		return -TPK_EINPUT;
 	}
 	idx = if_nametoindex(dev);
 	if (!idx) {
 		tpk_err("no such device '%s'", dev);
-		return -ENODEV;
+		return -TPK_EINPUT;
 	}
 	return idx;
 }

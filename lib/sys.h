@@ -14,7 +14,7 @@ uint64_t tpk_netns_self_inode(void);
 /* Inode of a network namespace given as a number or an `ip netns` name.
  * 0 or -ENOENT / -EINVAL. */
 int tpk_netns_resolve(const char *s, uint64_t *inode);
-/* if_nametoindex with a one-line error; -ENODEV when absent. */
+/* if_nametoindex with a one-line error; -TPK_EINPUT when absent. */
 int tpk_ifindex(const char *dev);
 /* Make sure a bpffs is mounted at /sys/fs/bpf. `ip netns exec` remounts
  * /sys without it, and pins must outlive the command, so mount one there

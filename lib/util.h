@@ -18,6 +18,13 @@ enum {
 	TPK_EXIT_USAGE = 2,	/* bad command line or input */
 };
 
+/* What a command returns when the user's input is wrong (invalid, no such
+ * device, already there, not there), its message printed: no errno, so
+ * that a kernel's refusal (a verifier's -EINVAL, a map's -ENOSPC) is never
+ * taken for the user's mistake. Only the code that judged the input
+ * returns it. */
+#define TPK_EINPUT 4096
+
 /* Program name used as the prefix of every error line. */
 extern const char *tpk_progname;
 

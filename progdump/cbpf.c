@@ -32,7 +32,7 @@ int pd_cbpf_dump(const char *expr, const char *ifname, int linktype, int snaplen
 			pcap_close(p);
 			/* No such device is a bad argument; a refusal (not root) is
 			 * the system saying no. */
-			return act == PCAP_ERROR_NO_SUCH_DEVICE ? -ENODEV : -EIO;
+			return act == PCAP_ERROR_NO_SUCH_DEVICE ? -TPK_EINPUT : -EIO;
 		}
 	} else {
 		/* tcpdump -r FILE -d: the file's link type, netmask 0. */
@@ -45,7 +45,7 @@ int pd_cbpf_dump(const char *expr, const char *ifname, int linktype, int snaplen
 	if (pcap_compile(p, &prog, expr, optimize, 0) < 0) {
 		tpk_err("bad filter '%s': %s", expr, pcap_geterr(p));
 		pcap_close(p);
-		return -EINVAL;
+		return -TPK_EINPUT;
 	}
 	/* What tcpdump -d calls: byte for byte its output. */
 	bpf_dump(&prog, 1);

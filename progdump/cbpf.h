@@ -12,8 +12,8 @@
 int pd_cbpf_linktype(const char *name);
 
 /* Compile expr for a live interface (ifname) or else for linktype (a DLT_
- * value) and print it. 0, or -errno after one error line: -EINVAL for a
- * bad filter, -ENODEV for no such interface. */
+ * value) and print it. 0, or after one error line -TPK_EINPUT (a bad
+ * filter, no such interface) or -errno. */
 int pd_cbpf_dump(const char *expr, const char *ifname, int linktype, int snaplen, bool optimize);
 
 #endif

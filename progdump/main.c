@@ -159,7 +159,7 @@ static int show(int argc, char **argv, struct tpk_json *j)
 	}
 	if (argc) {
 		tpk_err("unexpected argument '%s'", argv[0]);
-		ret = -EINVAL;
+		ret = -TPK_EINPUT;
 		goto out;
 	}
 	if (j && n > 1)
@@ -221,11 +221,11 @@ static int dump(int argc, char **argv, struct tpk_json *j)
 
 	if (!argc || strcmp(argv[0], "xlated")) {
 		tpk_err("expected 'dump xlated PROG', got 'dump %s'", argc ? argv[0] : "");
-		return -EINVAL;
+		return -TPK_EINPUT;
 	}
 	if (argc < 2) {
 		tpk_err("expected a program after 'dump xlated'");
-		return -EINVAL;
+		return -TPK_EINPUT;
 	}
 	argc--, argv++;
 	/* Check the modifiers before opening anything: a bare ID is one
@@ -239,7 +239,7 @@ static int dump(int argc, char **argv, struct tpk_json *j)
 			visual = true;
 		else {
 			tpk_err("expected 'opcodes', 'linum' or 'visual', got '%s'", argv[i]);
-			return -EINVAL;
+			return -TPK_EINPUT;
 		}
 	}
 	n = pd_prog_select(&argc, &argv, &fds);
@@ -247,12 +247,12 @@ static int dump(int argc, char **argv, struct tpk_json *j)
 		return n;
 	if (visual && n > 1) {
 		tpk_err("several programs matched; 'visual' draws one");
-		ret = -EINVAL;
+		ret = -TPK_EINPUT;
 		goto out;
 	}
 	if (j && visual) {
 		tpk_err("'visual' has no JSON output");
-		ret = -EINVAL;
+		ret = -TPK_EINPUT;
 		goto out;
 	}
 	/* Several programs: each under its show header (an object with

@@ -213,7 +213,7 @@ static int select_matching(const char *name, const unsigned char *tag, int **fds
 	}
 	if (!n) {
 		tpk_err("no program with %s %s", tag ? "tag" : "name", name);
-		return -ENOENT;
+		return -TPK_EINPUT;
 	}
 	return n;
 fail:
@@ -236,13 +236,13 @@ int pd_prog_select(int *argc, char ***argv, int **fds)
 	}
 	if (!arg) {
 		tpk_err("expected ID, 'id ID', 'name NAME', 'tag TAG' or 'pinned PATH', got '%s'", kind);
-		return -EINVAL;
+		return -TPK_EINPUT;
 	}
 	*argc -= 2, *argv += 2;
 	if (!strcmp(kind, "id")) {
 		if (tpk_parse_u64(arg, 0, UINT32_MAX, &id)) {
 			tpk_err("bad program ID '%s'", arg);
-			return -EINVAL;
+			return -TPK_EINPUT;
 		}
 		goto by_id;
 	}
@@ -251,7 +251,7 @@ int pd_prog_select(int *argc, char ***argv, int **fds)
 	if (!strcmp(kind, "tag")) {
 		if (parse_tag(arg, tag)) {
 			tpk_err("bad tag '%s': expected 16 hex digits", arg);
-			return -EINVAL;
+			return -TPK_EINPUT;
 		}
 		return select_matching(arg, tag, fds);
 	}
@@ -263,7 +263,7 @@ int pd_prog_select(int *argc, char ***argv, int **fds)
 		fd = bpf_obj_get(arg);
 		if (fd < 0) {
 			tpk_err_errno(fd, "can't open pinned program %s", arg);
-			return -EINVAL;
+			return -TPK_EINPUT;
 		}
 		/* The kernel fills whatever info the object has: a map's would
 		 * read as a program's. Its anon inode says what it is. */
@@ -273,12 +273,12 @@ int pd_prog_select(int *argc, char ***argv, int **fds)
 				tpk_err("%s is not a pinned program: incorrect object type: %s", arg, kindbuf);
 			else
 				tpk_err("%s is not a pinned program", arg);
-			return -EINVAL;
+			return -TPK_EINPUT;
 		}
 		goto one;
 	}
 	tpk_err("expected 'id', 'name', 'tag' or 'pinned', got '%s'", kind);
-	return -EINVAL;
+	return -TPK_EINPUT;
 
 by_id:
 	fd = bpf_prog_get_fd_by_id(id);
@@ -287,7 +287,7 @@ by_id:
 			tpk_err("no program with id %llu", (unsigned long long)id);
 		else
 			tpk_err_errno(fd, "can't open program %llu", (unsigned long long)id);
-		return fd == -ENOENT ? -ENOENT : -EIO;
+		return fd == -ENOENT ? -TPK_EINPUT : -EIO;
 	}
 one:
 	if (add_fd(fds, 0, fd))

@@ -20,8 +20,8 @@ struct pd_prog {
 
 /* Descriptors of the programs a selector names, in ID order: "ID", "id ID",
  * "name NAME", "tag TAG", "pinned PATH". argc and argv move past what was
- * consumed. Returns the count (>= 1) or -errno after
- * printing one error line. */
+ * consumed. Returns the count (>= 1), or after one error line -TPK_EINPUT
+ * (a bad selector, no such program) or -errno. */
 int pd_prog_select(int *argc, char ***argv, int **fds);
 
 /* Info only (arrays == false), or with instructions, map IDs, func/line

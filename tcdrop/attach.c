@@ -245,12 +245,13 @@ static int attach_legacy(struct tcdrop_bpf *skel, const struct tcdrop_target *t,
 	filter_init(&opts);
 	opts.prog_fd = bpf_program__fd(skel->progs.tcdrop);
 	err = bpf_tc_attach(&hook, &opts);
-	if (err == -EEXIST)
+	if (err == -EEXIST) {
 		tpk_err("%s %s: a tc filter already has tcdrop's pref %u handle 0x%x "
 			"(left over? tc filter del dev %s %s pref %u)", t->ifname,
 			dir_name(t->dir), TCDROP_TC_PRIO, TCDROP_TC_HANDLE,
 			t->ifname, dir_name(t->dir), TCDROP_TC_PRIO);
-	else if (err)
+		err = -TPK_EINPUT;
+	} else if (err)
 		tpk_err_errno(err, "cannot add a tc filter on %s %s", t->ifname, dir_name(t->dir));
 	if (err)
 		return err;
@@ -296,12 +297,13 @@ int tcdrop_attach(const struct tcdrop_target *t)
 	}
 	err = claim(entry, hidden);
 	if (err) {
-		if (err == -EEXIST)
-			tpk_err("%s %s: already attached (see tcdrop status %s)", t->ifname,
-				dir_name(t->dir), t->ifname);
-		else
+		if (err != -EEXIST) {
 			tpk_err_errno(err, "cannot create %s", hidden);
-		return err;
+			return err;
+		}
+		tpk_err("%s %s: already attached (see tcdrop status %s)", t->ifname,
+			dir_name(t->dir), t->ifname);
+		return -TPK_EINPUT;
 	}
 	made = true;
 	err = load(&skel, t, &info.prog_id);

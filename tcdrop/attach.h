@@ -25,7 +25,8 @@ struct tcdrop_target {
  * older kernels reject as an unknown attach type. */
 bool tcdrop_tcx_supported(void);
 /* Load, attach and pin. On failure nothing is left and the error has been
- * printed. 0 or -errno. */
+ * printed. 0, -TPK_EINPUT (already attached, or tcdrop's filter place
+ * taken) or -errno. */
 int tcdrop_attach(const struct tcdrop_target *t);
 /* Finish what killed tcdrop commands left in this namespace (see
  * tcdrop_store_each_partial): undo each, with a note on stderr. Under the

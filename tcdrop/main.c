@@ -264,7 +264,7 @@ static int cmd_attach(char **args, int nargs)
 	if (t.ifindex < 0)
 		return t.ifindex;
 	if (!env.force && tpk_way_out_refuse(env.dev, t.ifindex))
-		return -EINVAL;
+		return -TPK_EINPUT;
 	err = prepare(true, true);
 	if (err)
 		return err;
@@ -285,7 +285,7 @@ static int cmd_attach(char **args, int nargs)
 				tpk_err("%s %s: already attached (see tcdrop status %s)", env.dev,
 					dir_word(dir), env.dev);
 				free(v);
-				return -EEXIST;
+				return -TPK_EINPUT;
 			}
 			if (gone && pass && tcdrop_detach(&v[k])) {
 				free(v);
@@ -302,7 +302,7 @@ static int cmd_attach(char **args, int nargs)
 		if (err) {
 			if (done)
 				goto undo;
-			return err == -EEXIST ? err : -EIO;
+			return err == -TPK_EINPUT ? err : -EIO;
 		}
 		done |= 1u << dir;
 	}
@@ -343,7 +343,7 @@ static int cmd_detach(char **args, int nargs)
 		if (idx[dir] < 0 && env.dirs && (dirs & (1u << dir))) {
 			tpk_err("%s %s: tcdrop is not attached there", env.dev, dir_word(dir));
 			free(v);
-			return -ENOENT;
+			return -TPK_EINPUT;
 		}
 	}
 	if (!found) {
@@ -352,7 +352,7 @@ static int cmd_detach(char **args, int nargs)
 		else
 			tpk_err("%s: tcdrop is not attached there", env.dev);
 		free(v);
-		return -ENOENT;
+		return -TPK_EINPUT;
 	}
 	for (int dir = TCDROP_INGRESS; dir <= TCDROP_EGRESS; dir++)
 		if (idx[dir] >= 0 && tcdrop_detach(&v[idx[dir]]))
@@ -372,7 +372,7 @@ static int cmd_status(char **args, int nargs)
 		ifindex = if_nametoindex(env.dev);
 		if (!ifindex) {
 			tpk_err("no such device '%s'", env.dev);
-			return -ENODEV;
+			return -TPK_EINPUT;
 		}
 	}
 	err = prepare(false, false);

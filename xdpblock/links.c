@@ -116,7 +116,7 @@ int xb_link_attach(struct xb_state *s, const char *dev, uint32_t flags, enum xb_
 		return err;
 	if (found.ifindex) {
 		tpk_err("already attached to %s", dev);
-		return -EEXIST;
+		return -TPK_EINPUT;
 	}
 	/* A device of that name went away and came back: forget the old one. */
 	if (found.pin[0])
@@ -136,7 +136,6 @@ int xb_link_attach(struct xb_state *s, const char *dev, uint32_t flags, enum xb_
 		if (err == -EBUSY || err == -EEXIST) {
 			tpk_err("%s already has an XDP program (`ip link set dev %s xdp off` removes it)",
 				dev, dev);
-			err = -EBUSY;	/* -EEXIST says "attached twice" to the caller */
 		}
 		else if (err == -EOPNOTSUPP && (flags & XDP_FLAGS_DRV_MODE))
 			tpk_err("%s has no native XDP support; use --mode skb", dev);
@@ -169,7 +168,7 @@ int xb_link_detach(struct xb_state *s, const char *dev)
 		if (!ifindex)
 			return tpk_ifindex(dev);	/* says there is no such device */
 		tpk_err("not attached to %s", dev);
-		return -ENOENT;
+		return -TPK_EINPUT;
 	}
 	return unpin(s, &l);
 }

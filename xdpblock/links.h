@@ -23,7 +23,9 @@ struct xb_link {
 };
 
 /* flags: XDP_FLAGS_DRV_MODE, XDP_FLAGS_SKB_MODE or 0 (the kernel picks);
- * prog: XB_PROG_LOOP or XB_PROG_BOUNDED (xb_prog_choose). */
+ * prog: XB_PROG_LOOP or XB_PROG_BOUNDED (xb_prog_choose). Both print
+ * their error: -TPK_EINPUT when DEV is no device, or xdpblock is already
+ * (attach) or not (detach) attached there; else -errno. */
 int xb_link_attach(struct xb_state *s, const char *dev, uint32_t flags, enum xb_prog prog);
 int xb_link_detach(struct xb_state *s, const char *dev);
 /* Every pinned link, live or not. */

@@ -190,18 +190,10 @@ static int read_rules(const char *addr, struct xb_rule **rules, size_t *n)
 		tpk_err("%s", err);
 		free(*rules);
 		*rules = NULL;
-		return -EINVAL;
+		return -TPK_EINPUT;
 	}
 	*n = 1;
 	return 0;
-}
-
-/* What the kernel or bpffs said (a load the verifier refused: -EINVAL),
- * already printed, is a failure of the system, not of the input: only the
- * errors listed are the user's. */
-static int users_or_io(int err, int a, int b, int c)
-{
-	return !err || err == a || err == b || err == c ? err : -EIO;
 }
 
 static int cmd_rules(char **args, int nargs)
@@ -215,7 +207,7 @@ static int cmd_rules(char **args, int nargs)
 
 	err = read_rules(nargs ? args[0] : NULL, &rules, &n);
 	if (err)
-		return users_or_io(err, -EINVAL, -EINVAL, -EINVAL);
+		return err;
 	err = xb_state_open(&s, add ? XB_CREATE : XB_WRITE);
 	if (!err && add)
 		err = xb_state_add(&s, rules, n, &added, &skipped);
@@ -233,8 +225,7 @@ static int cmd_rules(char **args, int nargs)
 	if (!err && add && added)
 		xb_port_note(rules, n);
 	free(rules);
-	/* A missing rule or an overfull prefix: bad input. */
-	return users_or_io(err, -ENOENT, -ENOSPC, -ENOSPC);
+	return err;
 }
 
 static int cmd_attach(char **args, int nargs)
@@ -245,21 +236,21 @@ static int cmd_attach(char **args, int nargs)
 
 	(void)nargs;
 	/* Before anything is made in bpffs. */
-	if (xb_prog_choose(&prog))
-		return -EINVAL;
+	err = xb_prog_choose(&prog);
+	if (err)
+		return err;
 	ifindex = tpk_ifindex(args[0]);
 	if (ifindex < 0)
 		return ifindex;
 	if (!env.force && tpk_way_out_refuse(args[0], ifindex))
-		return -EINVAL;
+		return -TPK_EINPUT;
 	err = xb_state_open(&s, XB_CREATE);
 	if (!err && s.dir_fd >= 0)
 		err = tpk_require_writable(s.dir);
 	if (!err)
 		err = xb_link_attach(&s, args[0], env.xdp_flags, prog);
 	xb_state_close(&s);
-	/* No such device, attached twice. */
-	return users_or_io(err, -ENODEV, -EEXIST, -ENOENT);
+	return err;
 }
 
 static int cmd_detach(char **args, int nargs)
@@ -274,8 +265,7 @@ static int cmd_detach(char **args, int nargs)
 	if (!err)
 		err = xb_link_detach(&s, args[0]);
 	xb_state_close(&s);
-	/* No such device, not attached there. */
-	return users_or_io(err, -ENODEV, -EEXIST, -ENOENT);
+	return err;
 }
 
 static int cmd_list(char **args, int nargs)

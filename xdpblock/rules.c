@@ -192,7 +192,7 @@ int xb_rules_read(const char *path, struct xb_rule **rules, size_t *n)
 		ret = -errno;
 		tpk_err_errno(ret, "cannot read %s", path);
 		/* The file is the user's input: a bad name is a bad command line. */
-		return -EINVAL;
+		return -TPK_EINPUT;
 	}
 	while ((rd = line_read(f, line, sizeof(line), &why)) > 0) {
 		int got;
@@ -201,7 +201,7 @@ int xb_rules_read(const char *path, struct xb_rule **rules, size_t *n)
 		got = xb_rule_parse_line(line, &r, err, sizeof(err));
 		if (got < 0) {
 			tpk_err("%s line %u: %s", path, lineno, err);
-			ret = -EINVAL;
+			ret = -TPK_EINPUT;
 			break;
 		}
 		if (!got)
@@ -224,11 +224,11 @@ int xb_rules_read(const char *path, struct xb_rule **rules, size_t *n)
 	}
 	if (!ret && rd == -EINVAL) {
 		tpk_err("%s line %u: %s", path, lineno + 1, why);
-		ret = -EINVAL;
+		ret = -TPK_EINPUT;
 	} else if (!ret && rd < 0) {
 		/* Never taken for the end of the file: the rest would be lost. */
 		tpk_err_errno(errno ? -errno : -EIO, "cannot read %s", path);
-		ret = -EINVAL;
+		ret = -TPK_EINPUT;
 	}
 	if (!is_stdin)
 		fclose(f);
@@ -356,18 +356,23 @@ static int find_match(const struct xdpb_rules *v, const struct xdpb_match *m)
 }
 
 /* "FILE line N: " or "" for a rule from the command line. */
-static const char *where(const struct xb_rule *r, char *buf, size_t len)
+/* The planners' message about rule r, between before and after: "FILE
+ * line N: " first where r came from a file. */
+static void why_rule(char *buf, size_t len, const struct xb_rule *r, const char *before,
+		     const char *after)
 {
+	char at[320] = "", text[128];
+
+	xb_rule_str(r, text, sizeof(text));
 	if (r->file)
-		snprintf(buf, len, "%s line %u: ", r->file, r->line);
-	else
-		buf[0] = '\0';
-	return buf;
+		snprintf(at, sizeof(at), "%s line %u: ", r->file, r->line);
+	snprintf(buf, len, "%s%s%s%s", at, before, text, after);
 }
 
 /* Groups the input by prefix and reads each group's current entry. */
 static int plan_groups(const struct xb_rule *rules, size_t n, xb_lookup_fn lookup, void *ctx,
-		       struct xb_plan *plan, size_t **order_out, size_t **group_out)
+		       struct xb_plan *plan, size_t **order_out, size_t **group_out,
+		       char *why, size_t whylen)
 {
 	size_t *order, *group;
 	int err;
@@ -381,7 +386,7 @@ static int plan_groups(const struct xb_rule *rules, size_t n, xb_lookup_fn looku
 		free(order);
 		free(group);
 		xb_plan_free(plan);
-		tpk_err("out of memory");
+		snprintf(why, whylen, "out of memory");
 		return -ENOMEM;
 	}
 	for (size_t i = 0; i < n; i++)
@@ -403,6 +408,7 @@ static int plan_groups(const struct xb_rule *rules, size_t n, xb_lookup_fn looku
 			free(order);
 			free(group);
 			xb_plan_free(plan);
+			snprintf(why, whylen, "cannot read the blocklist: %s", strerror(-err));
 			return err;
 		}
 		u->had_old = !err;
@@ -419,18 +425,18 @@ static int plan_groups(const struct xb_rule *rules, size_t n, xb_lookup_fn looku
 }
 
 int xb_plan_add(const struct xb_rule *rules, size_t n, uint32_t *next_id,
-		xb_lookup_fn lookup, void *ctx, struct xb_plan *plan)
+		xb_lookup_fn lookup, void *ctx, struct xb_plan *plan, char *why, size_t whylen)
 {
 	size_t *order, *group;
 	int *slot, err;
-	char at[320], text[128];
+	char what[64];
 
-	err = plan_groups(rules, n, lookup, ctx, plan, &order, &group);
+	err = plan_groups(rules, n, lookup, ctx, plan, &order, &group, why, whylen);
 	if (err)
 		return err;
 	slot = calloc(n ? n : 1, sizeof(*slot));
 	if (!slot) {
-		tpk_err("out of memory");
+		snprintf(why, whylen, "out of memory");
 		err = -ENOMEM;
 		goto out;
 	}
@@ -446,10 +452,10 @@ int xb_plan_add(const struct xb_rule *rules, size_t n, uint32_t *next_id,
 			continue;
 		}
 		if (v->count >= XDPB_MAX_MATCHES) {
-			xb_rule_str(r, text, sizeof(text));
-			tpk_err("%s%s: too many rules for one prefix (at most %d; use port ranges)",
-				where(r, at, sizeof(at)), text, XDPB_MAX_MATCHES);
-			err = -ENOSPC;
+			snprintf(what, sizeof(what), ": too many rules for one prefix (at most %d; "
+				 "use port ranges)", XDPB_MAX_MATCHES);
+			why_rule(why, whylen, r, "", what);
+			err = -TPK_EINPUT;
 			goto out;
 		}
 		slot[order[i]] = v->count;
@@ -460,7 +466,7 @@ int xb_plan_add(const struct xb_rule *rules, size_t n, uint32_t *next_id,
 		if (slot[i] < 0)
 			continue;
 		if (*next_id == UINT32_MAX) {
-			tpk_err("rule ids exhausted; flush all rules first");
+			snprintf(why, whylen, "rule ids exhausted; flush all rules first");
 			err = -ERANGE;
 			goto out;
 		}
@@ -494,14 +500,13 @@ static bool repeated(const struct xb_rule *rules, const size_t *order, const siz
 	return false;
 }
 
-int xb_plan_remove(const struct xb_rule *rules, size_t n,
-		   xb_lookup_fn lookup, void *ctx, struct xb_plan *plan)
+int xb_plan_remove(const struct xb_rule *rules, size_t n, xb_lookup_fn lookup, void *ctx,
+		   struct xb_plan *plan, char *why, size_t whylen)
 {
 	size_t *order, *group;
-	char at[320], text[128];
 	int err;
 
-	err = plan_groups(rules, n, lookup, ctx, plan, &order, &group);
+	err = plan_groups(rules, n, lookup, ctx, plan, &order, &group, why, whylen);
 	if (err)
 		return err;
 	for (size_t i = 0; i < n; i++) {
@@ -518,9 +523,8 @@ int xb_plan_remove(const struct xb_rule *rules, size_t n,
 			continue;
 		}
 		if (at_slot < 0) {
-			xb_rule_str(r, text, sizeof(text));
-			tpk_err("%sno such rule: %s", where(r, at, sizeof(at)), text);
-			err = -ENOENT;
+			why_rule(why, whylen, r, "no such rule: ", "");
+			err = -TPK_EINPUT;
 			break;
 		}
 		plan->ids[plan->n_ids++] = v->m[at_slot].id;

@@ -37,8 +37,8 @@ int xb_rule_make(const char *addr, const char *proto, const char *port, enum xb_
  * -EINVAL. */
 int xb_rule_parse_line(const char *line, struct xb_rule *r, char *err, size_t errlen);
 /* Every rule of a file ("-": stdin). Prints "FILE line N: ..." and returns
- * -EINVAL on the first bad line, and when it cannot be read (the user named
- * it: a bad command line); -ENOMEM. */
+ * -TPK_EINPUT on the first bad line, and when it cannot be read (the user
+ * named it: a bad command line); -ENOMEM. */
 int xb_rules_read(const char *path, struct xb_rule **rules, size_t *n);
 
 void xb_rule_key(const struct xb_rule *r, struct xdpb_key *k);
@@ -74,14 +74,17 @@ struct xb_plan {
 typedef int (*xb_lookup_fn)(void *ctx, int family, const struct xdpb_key *k,
 			    struct xdpb_rules *out);
 
+/* The planners print nothing: on failure they write one line into why, as
+ * xb_rule_make does, and return -TPK_EINPUT when the rules are at fault,
+ * else -errno. */
 /* Plans adding rules; new ids come from *next_id, in input order. Rules
- * already present are skipped. Prints one line and fails when a prefix
- * would carry more than XDPB_MAX_MATCHES rules. */
+ * already present are skipped. A prefix that would carry more than
+ * XDPB_MAX_MATCHES rules is the input's fault. */
 int xb_plan_add(const struct xb_rule *rules, size_t n, uint32_t *next_id,
-		xb_lookup_fn lookup, void *ctx, struct xb_plan *plan);
-/* Plans removing rules; every one must exist (one line and -ENOENT if not). */
-int xb_plan_remove(const struct xb_rule *rules, size_t n,
-		   xb_lookup_fn lookup, void *ctx, struct xb_plan *plan);
+		xb_lookup_fn lookup, void *ctx, struct xb_plan *plan, char *why, size_t whylen);
+/* Plans removing rules; every one must exist. */
+int xb_plan_remove(const struct xb_rule *rules, size_t n, xb_lookup_fn lookup, void *ctx,
+		   struct xb_plan *plan, char *why, size_t whylen);
 void xb_plan_free(struct xb_plan *plan);
 
 #endif

@@ -93,7 +93,7 @@ int xb_state_name(const char **name)
 	if (strlen(env) > 64 ||
 	    strspn(env, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") != strlen(env)) {
 		tpk_err("invalid XDPBLOCK_PINS '%s' (a folder name: letters, digits, '_', '-')", env);
-		return -EINVAL;
+		return -TPK_EINPUT;
 	}
 	*name = env;
 	return 0;
@@ -151,7 +151,7 @@ int xb_prog_choose(enum xb_prog *p)
 			*p = XB_PROG_BOUNDED;
 		} else {
 			tpk_err("invalid XDPBLOCK_WALK '%s' (loop or bounded)", env);
-			return -EINVAL;
+			return -TPK_EINPUT;
 		}
 		return 0;
 	}
@@ -372,6 +372,7 @@ int xb_state_add(struct xb_state *s, const struct xb_rule *rules, size_t n, size
 	struct xb_plan p;
 	uint32_t zero = 0, next;
 	sigset_t held;
+	char why[512];
 	int err;
 
 	if (bpf_map_lookup_elem(s->fd[XB_MAP_META], &zero, &m)) {
@@ -380,9 +381,11 @@ int xb_state_add(struct xb_state *s, const struct xb_rule *rules, size_t n, size
 		return err;
 	}
 	next = m.next_id ? m.next_id : 1;
-	err = xb_plan_add(rules, n, &next, trie_get, s, &p);
-	if (err)
+	err = xb_plan_add(rules, n, &next, trie_get, s, &p, why, sizeof(why));
+	if (err) {
+		tpk_err("%s", why);
 		return err;
+	}
 	/* Ids are never handed out twice, even if what follows fails. The
 	 * file's rules go in whole: a signal waits until they are in. */
 	tpk_signals_hold(&held);
@@ -403,12 +406,15 @@ int xb_state_remove(struct xb_state *s, const struct xb_rule *rules, size_t n, s
 {
 	struct xb_plan p;
 	sigset_t held;
+	char why[512];
 	int err;
 
 	/* Without maps every rule is missing, and the plan says which first. */
-	err = xb_plan_remove(rules, n, trie_get, s, &p);
-	if (err)
+	err = xb_plan_remove(rules, n, trie_get, s, &p, why, sizeof(why));
+	if (err) {
+		tpk_err("%s", why);
 		return err;
+	}
 	tpk_signals_hold(&held);
 	err = p.n ? apply_tries(s, &p) : 0;
 	if (!err)

@@ -42,7 +42,7 @@ struct xb_row {
 };
 
 /* The folder's name under bpffs: "xdpblock", or XDPBLOCK_PINS (a separate
- * blocklist, or a test's). One line and -EINVAL when that is not a name. */
+ * blocklist, or a test's). One line and -TPK_EINPUT when that is not a name. */
 int xb_state_name(const char **name);
 int xb_state_open(struct xb_state *s, enum xb_open how);
 void xb_state_close(struct xb_state *s);
@@ -56,8 +56,8 @@ enum xb_prog {
 };
 
 /* The copy to run here: XDPBLOCK_WALK (loop or bounded) when set, else
- * XB_PROG_LOOP where the kernel has bpf_loop. One line and -EINVAL when
- * XDPBLOCK_WALK is neither. */
+ * XB_PROG_LOOP where the kernel has bpf_loop. One line and -TPK_EINPUT
+ * when XDPBLOCK_WALK is neither. */
 int xb_prog_choose(enum xb_prog *p);
 struct bpf_program *xb_prog_get(struct xdpblock_bpf *skel, enum xb_prog p);
 /* Opens the object with every map pinned in s->dir (reused when there) and

@@ -99,7 +99,7 @@ static void test_plan(void)
 	make("198.18.0.0/24", NULL, NULL, &r[1], err);		/* present, id 9 */
 	make("2001:db8::/32", NULL, NULL, &r[2], err);
 	make("198.18.0.0/24", "tcp", "80", &r[3], err);		/* twice in the input */
-	tap_is_int(xb_plan_add(r, 4, &next, fake_lookup, NULL, &p), 0, "plan add");
+	tap_is_int(xb_plan_add(r, 4, &next, fake_lookup, NULL, &p, err, sizeof(err)), 0, "plan add");
 	tap_is_int(p.n, 2, "two trie entries to write");
 	tap_is_int(p.n_ids, 2, "two new rules");
 	tap_is_int(p.skipped, 2, "two skipped (present, repeated)");
@@ -111,11 +111,13 @@ static void test_plan(void)
 	       p.u[1].new.prefixlen == 32, "new IPv6 entry");
 	xb_plan_free(&p);
 
-	tap_is_int(xb_plan_remove(&r[1], 1, fake_lookup, NULL, &p), 0, "plan remove");
+	tap_is_int(xb_plan_remove(&r[1], 1, fake_lookup, NULL, &p, err, sizeof(err)), 0, "plan remove");
 	tap_ok(p.n == 1 && p.n_ids == 1 && p.ids[0] == 9 && p.u[0].new.count == 1 &&
 	       p.u[0].new.m[0].id == 7, "remove takes out id 9 and keeps id 7");
 	xb_plan_free(&p);
-	tap_is_int(xb_plan_remove(&r[2], 1, fake_lookup, NULL, &p), -ENOENT, "removing a missing rule fails");
+	tap_is_int(xb_plan_remove(&r[2], 1, fake_lookup, NULL, &p, err, sizeof(err)), -TPK_EINPUT,
+		   "removing a missing rule is the input's fault");
+	tap_is_str(err, "no such rule: 2001:db8::/32", "... and says which, printing nothing");
 }
 
 static void test_limit(void)
@@ -130,9 +132,11 @@ static void test_limit(void)
 		make("198.18.0.0/24", "tcp", port, &r[i], err);
 	}
 	/* Two are there already, so 16 more overflow the prefix. */
-	tap_is_int(xb_plan_add(r, XDPB_MAX_MATCHES, &next, fake_lookup, NULL, &p), -ENOSPC,
-		   "more than XDPB_MAX_MATCHES rules on a prefix refused");
-	tap_is_int(xb_plan_add(r, XDPB_MAX_MATCHES - 2, &next, fake_lookup, NULL, &p), 0,
+	tap_is_int(xb_plan_add(r, XDPB_MAX_MATCHES, &next, fake_lookup, NULL, &p, err, sizeof(err)),
+		   -TPK_EINPUT, "more than XDPB_MAX_MATCHES rules on a prefix refused");
+	tap_is_str(err, "198.18.0.0/24 proto tcp port 1014: too many rules for one prefix "
+		   "(at most 16; use port ranges)", "... with the rule that overflows");
+	tap_is_int(xb_plan_add(r, XDPB_MAX_MATCHES - 2, &next, fake_lookup, NULL, &p, err, sizeof(err)), 0,
 		   "exactly XDPB_MAX_MATCHES fit");
 	tap_is_int(p.u[0].new.count, XDPB_MAX_MATCHES, "the prefix is full");
 	xb_plan_free(&p);
@@ -161,17 +165,17 @@ static void test_files(void)
 	char longc[4096];
 	size_t n;
 
-	tap_is_int(read_text(nul, sizeof(nul) - 1, &n), -EINVAL, "a NUL byte in a line: refused, not cut");
+	tap_is_int(read_text(nul, sizeof(nul) - 1, &n), -TPK_EINPUT, "a NUL byte in a line: refused, not cut");
 	memset(longc, 'x', sizeof(longc));
 	memcpy(longc, "198.18.0.1 port 80 # ", 21);
 	longc[sizeof(longc) - 1] = '\n';
 	tap_is_int(read_text(longc, sizeof(longc), &n), 0, "a rule with a 4 KiB comment: read");
 	tap_is_int((int)n, 1, "... as one rule");
 	memset(longc, '1', sizeof(longc));
-	tap_is_int(read_text(longc, sizeof(longc), &n), -EINVAL, "4 KiB before any comment: too long");
-	tap_is_int(xb_rules_read("/dev/zero", &(struct xb_rule *){ NULL }, &n), -EINVAL,
+	tap_is_int(read_text(longc, sizeof(longc), &n), -TPK_EINPUT, "4 KiB before any comment: too long");
+	tap_is_int(xb_rules_read("/dev/zero", &(struct xb_rule *){ NULL }, &n), -TPK_EINPUT,
 		   "/dev/zero: refused at its first byte, not 0 rules");
-	tap_is_int(xb_rules_read("/proc/self/mem", &(struct xb_rule *){ NULL }, &n), -EINVAL,
+	tap_is_int(xb_rules_read("/proc/self/mem", &(struct xb_rule *){ NULL }, &n), -TPK_EINPUT,
 		   "a read error: refused, never taken for the end of the file");
 }
 
@@ -188,7 +192,7 @@ static void test_vis(void)
 int main(void)
 {
 	tpk_progname = "xdpblock";
-	tap_plan(51);
+	tap_plan(53);
 	test_make();
 	test_lines();
 	test_plan();
