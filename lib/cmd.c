@@ -32,10 +32,29 @@ static void names(const struct tpk_cmds *c, unsigned int bit, const char *last,
 	}
 }
 
+void tpk_cmds_choose(struct tpk_cmds *c, struct argp_state *state, const char *name)
+{
+	const struct tpk_cmd *was = c->cmd;
+
+	for (int i = 0; i < c->n; i++)
+		if (!strcmp(name, c->v[i].name))
+			c->cmd = &c->v[i];
+	if (was && was != c->cmd)
+		argp_failure(state, TPK_EXIT_USAGE, 0, "%s and %s exclude each other", was->name,
+			     c->cmd->name);
+}
+
 void tpk_cmds_arg(struct tpk_cmds *c, struct argp_state *state, char *arg)
 {
 	char all[256];
 
+	if (c->no_words) {
+		/* The command may be chosen by an option that comes later. */
+		if (c->nargs >= TPK_CMD_MAXARGS)
+			argp_failure(state, TPK_EXIT_USAGE, 0, "too many arguments: '%s'", arg);
+		c->args[c->nargs++] = arg;
+		return;
+	}
 	if (!c->cmd) {
 		for (int i = 0; i < c->n; i++)
 			if (!strcmp(arg, c->v[i].name))
@@ -60,6 +79,9 @@ void tpk_cmds_end(struct tpk_cmds *c, struct argp_state *state)
 	}
 	if (!c->cmd)
 		c->cmd = c->dflt;
+	if (c->nargs > c->cmd->max_args)
+		argp_failure(state, TPK_EXIT_USAGE, 0, "too many arguments: '%s'",
+			     c->args[c->cmd->max_args]);
 	if (c->nargs < c->cmd->min_args)
 		argp_failure(state, TPK_EXIT_USAGE, 0, "%s needs %s", c->cmd->name,
 			     c->cmd->args_name);
@@ -107,7 +129,8 @@ int tpk_cmds_run(struct tpk_cmds *c)
 		return tpk_exit_status(err);
 	if (!c->cmd->no_root && tpk_require_root(c->caps))
 		return TPK_EXIT_FAIL;
-	return tpk_exit_status(c->cmd->run(c->args, c->nargs));
+	err = c->cmd->run(c->args, c->nargs);
+	return c->cmd->own_status ? err : tpk_exit_status(err);
 }
 
 int tpk_exit_status(int err)

@@ -20,6 +20,7 @@ struct tpk_cmd {
 	const char *args_name;		/* "DEV": "attach needs DEV" */
 	unsigned int opts;		/* the option groups (bits) that go with it */
 	bool no_root;
+	bool own_status;		/* run returns the exit status itself */
 };
 
 struct tpk_cmds {
@@ -29,6 +30,9 @@ struct tpk_cmds {
 	const char *caps;		/* for tpk_require_root, or NULL */
 	unsigned int json_group;	/* the option group of -j/--json */
 	int (*check)(void);		/* before root: 0 or -errno (printed) */
+	/* No command words: an option chooses the command (tpk_cmds_choose),
+	 * else dflt, and every word is an argument of it. */
+	bool no_words;
 	/* Filled while parsing: */
 	const struct tpk_cmd *cmd;
 	char *args[TPK_CMD_MAXARGS];
@@ -47,6 +51,9 @@ int tpk_cmds_main(struct tpk_cmds *c, const struct argp *argp, int argc, char **
 
 /* An option of group bit (1 << i) was given, spelled opt ("--json"). */
 void tpk_cmds_opt(struct tpk_cmds *c, unsigned int bit, const char *opt);
+/* The option spelled name chose command name (no_words tools); two such
+ * options exclude each other. */
+void tpk_cmds_choose(struct tpk_cmds *c, struct argp_state *state, const char *name);
 /* ARGP_KEY_ARG: the command word, then its arguments. */
 void tpk_cmds_arg(struct tpk_cmds *c, struct argp_state *state, char *arg);
 /* ARGP_KEY_END: a command, its arguments, and options that go with it

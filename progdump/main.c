@@ -34,10 +34,10 @@ static int cmd_dump(char **args, int n);
 static int cmd_cbpf(char **args, int n);
 
 static const struct tpk_cmd cmd_table[] = {
-	{ "list", cmd_list, 0, 0, "", G_JSON | G_BPFFS, false },
-	{ "show", cmd_show, 0, TPK_CMD_MAXARGS, "", G_JSON | G_BPFFS, false },
-	{ "dump", cmd_dump, 1, TPK_CMD_MAXARGS, "xlated PROG", G_JSON, false },
-	{ "cbpf", cmd_cbpf, 1, TPK_CMD_MAXARGS, "a filter expression", G_CBPF, true },
+	{ "list", cmd_list, 0, 0, "", G_JSON | G_BPFFS, false, false },
+	{ "show", cmd_show, 0, TPK_CMD_MAXARGS, "", G_JSON | G_BPFFS, false, false },
+	{ "dump", cmd_dump, 1, TPK_CMD_MAXARGS, "xlated PROG", G_JSON, false, false },
+	{ "cbpf", cmd_cbpf, 1, TPK_CMD_MAXARGS, "a filter expression", G_CBPF, true, false },
 };
 
 static struct tpk_cmds cmds = { .v = cmd_table, .n = ARRAY_SIZE(cmd_table), .dflt = cmd_table, .json_group = G_JSON,

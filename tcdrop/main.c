@@ -37,9 +37,9 @@ static int cmd_detach(char **args, int n);
 static int cmd_status(char **args, int n);
 
 static const struct tpk_cmd cmd_table[] = {
-	{ "attach", cmd_attach, 1, 1, "DEV", G_DIRS | G_ATTACH, false },
-	{ "detach", cmd_detach, 1, 1, "DEV", G_DIRS, false },
-	{ "status", cmd_status, 0, 1, "", G_JSON, false },
+	{ "attach", cmd_attach, 1, 1, "DEV", G_DIRS | G_ATTACH, false, false },
+	{ "detach", cmd_detach, 1, 1, "DEV", G_DIRS, false, false },
+	{ "status", cmd_status, 0, 1, "", G_JSON, false, false },
 };
 
 static struct tpk_cmds cmds = { .v = cmd_table, .n = ARRAY_SIZE(cmd_table), .json_group = G_JSON };

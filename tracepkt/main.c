@@ -4,66 +4,64 @@
  * `--all` traces all matching traffic instead. */
 #include <argp.h>
 #include <errno.h>
-#include <inttypes.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <netdb.h>
 #include <sys/socket.h>
-#include <sys/epoll.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
-#include <bpf/btf.h>
-#include <bpf/libbpf.h>
 
 #include "addr.h"
+#include "cmd.h"
 #include "sys.h"
 #include "util.h"
 #include "version.h"
 #include "backend.h"
-#include "format.h"
-#include "nf.h"
-#include "nfhook.h"
 #include "ping.h"
-#include "pins.h"
-#include "points.h"
 #include "probe.h"
-#include "tracepkt.skel.h"
+#include "session.h"
+#include "tracer.h"
 
 #define DEFAULT_TARGET "127.0.0.1"
 
-static struct env {
-	const char *target;
-	bool all;
-	uint64_t count;		/* 0: unlimited */
-	bool json;
-	bool timestamp;
-	bool verbose;
-	int proto;		/* TPK_PROTO_* or IP protocol */
-	bool proto_set;
-	struct tpk_addr host;
-	bool host_set;
-	uint16_t port;
-	uint64_t netns;
-	const char *ifname;
-	uint64_t ringbuf_size;
-	const char *wait;	/* ping -W, as given */
-	const char *size;	/* ping -s, as given */
-	int family;		/* -4, -6: AF_INET, AF_INET6; 0: either */
-	bool points[TPK_PT_MAX];
-	bool points_set;
-	int nf_backend;		/* enum tpk_nf_backend, -1: auto */
-	bool raw_tp;
-	bool drops;
-	bool probe;
-	bool trace_opt;		/* an option that only tracing reads */
-} env = {
+/* Option groups: which options go with which way of running. */
+enum {
+	G_TRACE = 1 << 0,	/* what every trace takes: --count, --netns, --points, -T ... */
+	G_ALL = 1 << 1,		/* --proto, --host, --port */
+	G_PING = 1 << 2,	/* -4, -6, --size, --wait */
+	G_JSON = 1 << 3,
+};
+
+static int cmd_ping(char **args, int n);
+static int cmd_all(char **args, int n);
+static int cmd_probe(char **args, int n);
+
+/* tracepkt has no command words: --all and --probe choose theirs, a TARGET
+ * (or none) the ping. The names are what messages call them. */
+static const struct tpk_cmd cmd_table[] = {
+	{ "a TARGET", cmd_ping, 0, 1, "TARGET", G_TRACE | G_PING | G_JSON, false, true },
+	{ "--all", cmd_all, 0, 0, "", G_TRACE | G_ALL | G_JSON, false, true },
+	{ "--probe", cmd_probe, 0, 0, "", G_JSON, true, true },
+};
+
+static int check_target(void);
+
+static struct tpk_cmds cmds = {
+	.v = cmd_table,
+	.n = ARRAY_SIZE(cmd_table),
+	.dflt = &cmd_table[0],
+	.json_group = G_JSON,
+	.check = check_target,
+	.no_words = true,
+};
+
+static struct tpk_trace_opts env = {
 	.proto = TPK_PROTO_ECHO,
 	.ringbuf_size = 1 << 18,
 	.nf_backend = -1,
 };
+
+/* How to ping: TARGET and the options ping itself takes. */
+static struct tpk_ping_opts ping_opts = { .target = DEFAULT_TARGET };
 
 void (*argp_program_version_hook)(FILE *, struct argp_state *) = tpk_version_print;
 
@@ -159,535 +157,244 @@ static void list_points(void)
 	exit(0);
 }
 
-static error_t parse_opt(int key, char *arg, struct argp_state *state)
+/* An option of group g was given, spelled name in messages. */
+static void given(unsigned int g, const char *name)
+{
+	tpk_cmds_opt(&cmds, g, name);
+}
+
+/* The checks that speak of more than one option, once all are read. */
+static void check_end(struct argp_state *state)
+{
+	if (cmds.nargs && cmds.cmd == &cmd_table[1])
+		argp_failure(state, TPK_EXIT_USAGE, 0,
+			     "--all traces every packet: give no TARGET (use --host)");
+	if (cmds.nargs && cmds.cmd == &cmd_table[2])
+		argp_failure(state, TPK_EXIT_USAGE, 0, "--probe traces nothing: give no TARGET");
+	tpk_cmds_end(&cmds, state);
+	if (!memchr(env.points, true, sizeof(env.points)))
+		argp_failure(state, TPK_EXIT_USAGE, 0, "--points leaves no device tracepoint");
+	if (env.port && env.proto != IPPROTO_TCP && env.proto != IPPROTO_UDP &&
+	    env.proto != TPK_PROTO_ANY)
+		argp_failure(state, TPK_EXIT_USAGE, 0, "--port needs --proto tcp, udp or any");
+	env.json = cmds.json;
+	env.verbose = cmds.verbose;
+	if (cmds.nargs)
+		ping_opts.target = cmds.args[0];
+}
+
+/* Options ping itself takes. */
+static void parse_ping_opt(int key, char *arg, struct argp_state *state)
 {
 	uint64_t v;
-	const char *bad;
-	int err;
 
-	if (key != 'j' && key != 'v' && key != OPT_PROBE && key > 0 && key < 0x1000000)
-		env.trace_opt = true;
 	switch (key) {
-	case 'a':
-		env.all = true;
+	case 'W': {
+		char *end;
+		double w = strtod(arg, &end);
+
+		given(G_PING, "--wait");
+		/* ping takes fractions of a second too. */
+		if (*end || end == arg || !(w > 0 && w <= 3600) || strspn(arg, "0123456789.") != strlen(arg))
+			argp_failure(state, TPK_EXIT_USAGE, 0, "invalid wait '%s' (seconds, 0 to 3600)", arg);
+		ping_opts.wait = arg;
 		break;
-	case 'c':
-		if (tpk_parse_u64(arg, 1, UINT64_MAX, &env.count))
-			argp_failure(state, TPK_EXIT_USAGE, 0, "invalid count '%s' (a number from 1)", arg);
+	}
+	case 's':
+		given(G_PING, "--size");
+		if (tpk_parse_u64(arg, 0, 65507, &v))
+			argp_failure(state, TPK_EXIT_USAGE, 0, "invalid size '%s' (0-65507)", arg);
+		ping_opts.size = arg;
 		break;
+	default: /* '4', '6' */
+		given(G_PING, key == '4' ? "-4" : "-6");
+		if (ping_opts.family && ping_opts.family != (key == '4' ? AF_INET : AF_INET6))
+			argp_failure(state, TPK_EXIT_USAGE, 0, "-4 and -6 exclude each other");
+		ping_opts.family = key == '4' ? AF_INET : AF_INET6;
+		break;
+	}
+}
+
+/* --all's filters. */
+static void parse_filter_opt(int key, char *arg, struct argp_state *state)
+{
+	uint64_t v;
+
+	switch (key) {
 	case 'p':
+		given(G_ALL, "--proto");
 		if (tpk_proto_parse(arg, &env.proto))
 			argp_failure(state, TPK_EXIT_USAGE, 0, "invalid protocol '%s'", arg);
 		if (env.proto == IPPROTO_ICMP || env.proto == IPPROTO_ICMPV6)
 			env.proto = TPK_PROTO_ECHO;
-		env.proto_set = true;
 		break;
 	case 'H':
+		given(G_ALL, "--host");
 		if (tpk_addr_parse(arg, &env.host))
 			argp_failure(state, TPK_EXIT_USAGE, 0, "invalid address '%s'", arg);
 		env.host_set = true;
 		break;
-	case 'P':
+	default: /* 'P' */
+		given(G_ALL, "--port");
 		if (tpk_parse_u64(arg, 1, 65535, &v))
 			argp_failure(state, TPK_EXIT_USAGE, 0, "invalid port '%s' (1-65535)", arg);
 		env.port = v;
 		break;
+	}
+}
+
+static void parse_points(char *arg, struct argp_state *state)
+{
+	const char *bad;
+	int err;
+
+	given(G_TRACE, "--points");
+	if (!strcmp(arg, "help"))
+		list_points();
+	if (!env.points_set)
+		tpk_points_default(env.points);
+	err = tpk_points_parse(arg, env.points, &bad);
+	if (err == -ENOENT)
+		argp_failure(state, TPK_EXIT_USAGE, 0,
+			     "unknown tracepoint '%s' (--points help lists them)", bad);
+	else if (err)
+		argp_failure(state, TPK_EXIT_USAGE, 0,
+			     "invalid --points list '%s' (names, +NAME, -NAME, comma separated)", bad);
+	env.points_set = true;
+}
+
+static error_t parse_opt(int key, char *arg, struct argp_state *state)
+{
+	switch (key) {
+	case 'a':
+		tpk_cmds_choose(&cmds, state, "--all");
+		env.all = true;
+		break;
+	case OPT_PROBE:
+		tpk_cmds_choose(&cmds, state, "--probe");
+		break;
+	case 'c':
+		given(G_TRACE, "--count");
+		if (tpk_parse_u64(arg, 1, UINT64_MAX, &env.count))
+			argp_failure(state, TPK_EXIT_USAGE, 0, "invalid count '%s' (a number from 1)", arg);
+		break;
+	case 'p':
+	case 'H':
+	case 'P':
+		parse_filter_opt(key, arg, state);
+		break;
+	case 'W':
+	case 's':
+	case '4':
+	case '6':
+		parse_ping_opt(key, arg, state);
+		break;
 	case 'n':
-		err = tpk_netns_resolve(arg, &env.netns);
-		if (err)
+		given(G_TRACE, "--netns");
+		if (tpk_netns_resolve(arg, &env.netns))
 			argp_failure(state, TPK_EXIT_USAGE, 0, "no such network namespace '%s'", arg);
 		break;
 	case 'i':
+		given(G_TRACE, "--ifname");
 		if (!*arg || strlen(arg) >= TPK_IFNAMSIZ)
 			argp_failure(state, TPK_EXIT_USAGE, 0, "invalid interface name '%s'", arg);
 		env.ifname = arg;
 		break;
 	case OPT_POINTS:
-		if (!strcmp(arg, "help"))
-			list_points();
-		if (!env.points_set)
-			tpk_points_default(env.points);
-		err = tpk_points_parse(arg, env.points, &bad);
-		if (err == -ENOENT)
-			argp_failure(state, TPK_EXIT_USAGE, 0,
-				     "unknown tracepoint '%s' (--points help lists them)", bad);
-		else if (err)
-			argp_failure(state, TPK_EXIT_USAGE, 0,
-				     "invalid --points list '%s' (names, +NAME, -NAME, comma separated)", bad);
-		env.points_set = true;
-		break;
-	case 'j':
-		env.json = true;
+		parse_points(arg, state);
 		break;
 	case OPT_NF_BACKEND:
+		given(G_TRACE, "--nf-backend");
 		if (tpk_nf_backend_parse(arg, &env.nf_backend))
 			argp_failure(state, TPK_EXIT_USAGE, 0,
 				     "invalid netfilter backend '%s' (auto, fexit, kprobe, nfhook, off)", arg);
 		break;
 	case OPT_DROPS:
+		given(G_TRACE, "--drops");
 		env.drops = true;
 		break;
 	case OPT_RAW_TP:
+		given(G_TRACE, "--raw-tracepoints");
 		env.raw_tp = true;
 		break;
-	case OPT_PROBE:
-		env.probe = true;
-		break;
 	case 'T':
+		given(G_TRACE, "--timestamp");
 		env.timestamp = true;
 		break;
 	case OPT_RINGBUF:
+		given(G_TRACE, "--ringbuf-size");
 		env.ringbuf_size = parse_size(state, arg);
 		break;
-	case 'W': {
-		char *end;
-		double w = strtod(arg, &end);
-
-		/* ping takes fractions of a second too. */
-		if (*end || end == arg || !(w > 0 && w <= 3600) || strspn(arg, "0123456789.") != strlen(arg))
-			argp_failure(state, TPK_EXIT_USAGE, 0, "invalid wait '%s' (seconds, 0 to 3600)", arg);
-		env.wait = arg;
-		break;
-	}
-	case 's':
-		if (tpk_parse_u64(arg, 0, 65507, &v))
-			argp_failure(state, TPK_EXIT_USAGE, 0, "invalid size '%s' (0-65507)", arg);
-		env.size = arg;
-		break;
-	case '4':
-	case '6':
-		if (env.family && env.family != (key == '4' ? AF_INET : AF_INET6))
-			argp_failure(state, TPK_EXIT_USAGE, 0, "-4 and -6 exclude each other");
-		env.family = key == '4' ? AF_INET : AF_INET6;
-		break;
-	case 'v':
-		env.verbose = true;
-		break;
 	case ARGP_KEY_ARG:
-		if (state->arg_num >= 1)
-			argp_failure(state, TPK_EXIT_USAGE, 0, "too many arguments: '%s'", arg);
 		/* inet_aton's shorthands ("10.1" is 10.0.0.1) that ping takes are
 		 * more often a typo than meant: digits and dots make a full
 		 * dotted quad or nothing. */
-		if (!*arg || strlen(arg) > 1024 ||
+		if (!cmds.nargs && (!*arg || strlen(arg) > 1024 ||
 		    (strspn(arg, "0123456789.") == strlen(arg) &&
-		     tpk_addr_parse(arg, &(struct tpk_addr){ 0 })))
+		     tpk_addr_parse(arg, &(struct tpk_addr){ 0 }))))
 			argp_failure(state, TPK_EXIT_USAGE, 0,
 				     "invalid target '%s' (an address, a host name, or ADDR%%IFNAME)", arg);
-		env.target = arg;
-		break;
+		return tpk_cmds_parse(&cmds, key, arg, state);
 	case ARGP_KEY_END:
-		if (env.probe && (env.all || env.target))
-			argp_failure(state, TPK_EXIT_USAGE, 0, "--probe traces nothing: give no TARGET or --all");
-		if (env.probe && env.trace_opt)
-			argp_failure(state, TPK_EXIT_USAGE, 0,
-				     "--probe traces nothing: it takes only --json and -v");
-		if (env.all && env.target)
-			argp_failure(state, TPK_EXIT_USAGE, 0,
-				     "--all traces every packet: give no TARGET (use --host)");
-		if (!env.all && (env.proto_set || env.host_set || env.port))
-			argp_failure(state, TPK_EXIT_USAGE, 0, "--proto, --host and --port go with --all");
-		if (env.all && (env.family || env.size || env.wait))
-			argp_failure(state, TPK_EXIT_USAGE, 0, "-4, -6, --size and --wait go with a TARGET");
-		if (!memchr(env.points, true, sizeof(env.points)))
-			argp_failure(state, TPK_EXIT_USAGE, 0, "--points leaves no device tracepoint");
-		if (env.port && env.proto != IPPROTO_TCP && env.proto != IPPROTO_UDP &&
-		    env.proto != TPK_PROTO_ANY)
-			argp_failure(state, TPK_EXIT_USAGE, 0, "--port needs --proto tcp, udp or any");
+		check_end(state);
 		break;
 	default:
-		return ARGP_ERR_UNKNOWN;
+		return tpk_cmds_parse(&cmds, key, arg, state);
 	}
 	return 0;
 }
 
-/* Everything the tracer learns and holds, from start to exit. */
-struct tracer {
-	struct tpk_nf nf;		/* what the kernel offers netfilter tracing */
-	struct tpk_kpoints points;	/* ... and device tracing */
-	struct tpk_nfhook hooks;	/* nfhook's links and the tables they follow */
-	enum tpk_nf_backend backend;	/* the one that started */
-	char why[512];			/* why better backends did not start */
-};
-
-/* State the ring-buffer callback needs. */
-struct run {
-	struct tpk_fmt_opts fmt;
-	uint64_t printed;
-	bool done;
-	char line[1024];
-};
-
-static int on_event(void *ctx, void *data, size_t size)
+/* Before root and before anything is loaded: ping would fail the same way. */
+static int check_target(void)
 {
-	struct run *r = ctx;
-	struct tpk_event ev, *e = &ev;
+	int err;
 
-	if (size < sizeof(*e) || r->done)
+	if (cmds.cmd != &cmd_table[0])
 		return 0;
-	memcpy(e, data, sizeof(*e));
-	if (env.json) {
-		tpk_fmt_json(stdout, e, &r->fmt);
-	} else {
-		tpk_fmt_line(r->line, sizeof(r->line), e, &r->fmt);
-		puts(r->line);
-	}
-	if (env.count && ++r->printed >= env.count)
-		r->done = true;
-	return 0;
-}
-
-static uint64_t lost_events(struct tracepkt_bpf *skel)
-{
-	uint64_t total = 0;
-	uint32_t zero = 0;
-
-	tpk_percpu_sum(bpf_map__fd(skel->maps.lost), &zero, 1, &total);
-	return total;
-}
-
-/* The signal handler's flag, the one global it can reach. */
-static volatile sig_atomic_t stop;
-
-static const char *reason_name(const void *ctx, unsigned int reason)
-{
-	const struct tracer *t = ctx;
-
-	return tpk_nf_reason_name(&t->nf, reason);
-}
-
-/* nfhook events carry where their probe sat; the table is ours to name. */
-static bool nfhook_table_of(const void *ctx, const struct tpk_event *e, struct tpk_fmt_table *ft)
-{
-	const struct tracer *t = ctx;
-	const struct tpk_nf_table *nt;
-
-	if (e->nf_backend != TPK_NF_NFHOOK)
-		return false;
-	nt = tpk_nfhook_table(&t->hooks, e);
-	*ft = nt ? (struct tpk_fmt_table){ nt->table, nt->chain, nt->ncand }
-		 : (struct tpk_fmt_table){ "?", "", 1 };
-	return true;
-}
-
-/* The initial pid namespace has a fixed inode; in any other, pids differ
- * from the kernel's global ones. */
-#define PROC_PID_INIT_INO 0xEFFFFFFCU
-
-static void set_pidns(struct tracepkt_bpf *skel)
-{
-	struct stat st;
-
-	if (stat("/proc/self/ns/pid", &st) || st.st_ino == PROC_PID_INIT_INO)
-		return;
-	skel->rodata->pidns_dev = st.st_dev;
-	skel->rodata->pidns_ino = st.st_ino;
-}
-
-/* The filters, fixed in .rodata before load. */
-static void set_filters(struct tracepkt_bpf *skel)
-{
-	skel->rodata->mode = env.all ? TPK_MODE_ALL : TPK_MODE_PING;
-	skel->rodata->filter_proto = env.proto;
-	if (env.host_set) {
-		skel->rodata->filter_host_ver = env.host.family == AF_INET ? 4 : 6;
-		memcpy((void *)skel->rodata->filter_host, env.host.bytes, 16);
-	}
-	skel->rodata->filter_port = env.port;
-	set_pidns(skel);
-	skel->rodata->filter_netns = env.netns;
-	if (env.ifname)
-		strncpy((char *)skel->rodata->filter_ifname, env.ifname, TPK_IFNAMSIZ - 1);
-}
-
-/* Choose the programs of netfilter backend b and the device tracepoints. */
-static struct tpk_why configure(struct tracer *t, struct tracepkt_bpf *skel, enum tpk_nf_backend b)
-{
-	const struct tpk_points_want w = { env.points, env.points_set, env.verbose };
-	struct tpk_why why = tpk_why_err(tpk_points_select(skel, &t->points, &w));
-
-	if (why.code == TPK_WHY_OK)
-		why = tpk_backend_prepare(skel, &t->nf, b, env.drops);
-	if (why.code == TPK_WHY_OK)
-		why = tpk_why_err(bpf_map__set_max_entries(skel->maps.events, env.ringbuf_size));
-	return why;
-}
-
-static int load_attach(struct tracer *t, struct tracepkt_bpf *skel, enum tpk_nf_backend b)
-{
-	int err = tracepkt_bpf__load(skel);
-
+	err = tpk_ping_resolve(&ping_opts);
 	if (!err)
-		err = tracepkt_bpf__attach(skel);
-	if (!err && tpk_backends[b].attach)
-		err = tpk_backends[b].attach(skel, &t->hooks);
-	return err < 0 ? err : -err;
+		return 0;
+	tpk_err("cannot resolve '%s'%s: %s", ping_opts.target,
+		ping_opts.family == AF_INET ? " as IPv4" :
+		ping_opts.family == AF_INET6 ? " as IPv6" : "", gai_strerror(err));
+	return -TPK_EINPUT;
 }
 
-/* Open, configure, load and attach everything for netfilter backend b. */
-static struct tpk_why start(struct tracer *t, struct tracepkt_bpf **out, enum tpk_nf_backend b)
+/* Start, print events, stop: the exit status (see session.h). */
+static int trace(const struct tpk_ping_opts *ping)
 {
-	struct tracepkt_bpf *skel;
-	struct tpk_why why;
+	struct tracer t = { .backend = TPK_NF_NONE };
+	int status = TPK_EXIT_FAIL;
 
-	*out = NULL;
-	skel = tracepkt_bpf__open();
-	if (!skel)
-		return tpk_why_err(-errno);
-	set_filters(skel);
-	why = configure(t, skel, b);
-	if (why.code == TPK_WHY_OK)
-		why = tpk_why_err(load_attach(t, skel, b));
-	if (why.code != TPK_WHY_OK) {
-		tracepkt_bpf__destroy(skel);
-		return why;
-	}
-	*out = skel;
-	return why;
+	if (!tracer_start(&t, &env))
+		status = tpk_session_run(&t, ping);
+	tracer_stop(&t);
+	return status;
 }
 
-/* One stderr line: which backend, why not a better one. */
-static void report_backend(const struct tracer *t)
+static int cmd_ping(char **args, int n)
 {
-	const struct tpk_nf *nf = &t->nf;
-	char extra[sizeof(t->why) + sizeof(nf->missing) + sizeof(nf->unread) + 128] = "";
-	enum tpk_nf_backend b = t->backend;
-	size_t n = 0;
-
-	if (t->why[0])
-		n += snprintf(extra + n, sizeof(extra) - n, "%s", t->why);
-	if (nf->missing[0])
-		n += snprintf(extra + n, sizeof(extra) - n, "%snot loaded: %s", n ? "; " : "",
-			      nf->missing);
-	if (nf->unread[0] && b == TPK_NF_KPROBE)
-		n += snprintf(extra + n, sizeof(extra) - n, "%snot shown, no BTF for their types: %s",
-			      n ? "; " : "", nf->unread);
-	fprintf(stderr, "%s: netfilter: %s%s%s%s%s\n", tpk_progname,
-		b == TPK_NF_NONE ? "no backend could start, no verdicts" : tpk_nf_backend_name(b),
-		tpk_backends[b].inferred ? " (verdicts inferred)" : "",
-		n ? " [" : "", extra, n ? "]" : "");
+	(void)args, (void)n;
+	return trace(&ping_opts);
 }
 
-/* One stderr line per hook whose later tables no probe follows. */
-static void report_unwatched(const char *lines)
+static int cmd_all(char **args, int n)
 {
-	for (const char *l = lines; *l;) {
-		size_t k = strcspn(l, "\n");
-
-		fprintf(stderr, "%s: nfhook: %.*s\n", tpk_progname, (int)k, l);
-		l += k + (l[k] == '\n');
-	}
+	(void)args, (void)n;
+	return trace(NULL);
 }
 
-/* Start backend b; note why not when it is one that could tell verdicts. */
-static struct tpk_why try_start(struct tracer *t, struct tracepkt_bpf **skel, enum tpk_nf_backend b)
+static int cmd_probe(char **args, int n)
 {
-	struct tpk_why why = start(t, skel, b);
-
-	t->backend = b;
-	if (why.code != TPK_WHY_OK && b != TPK_NF_NONE)
-		tpk_why_note(t->why, sizeof(t->why), b, why);
-	return why;
-}
-
-/* The best backend that starts, or the one asked for. */
-static struct tpk_why start_best(struct tracer *t, struct tracepkt_bpf **skel)
-{
-	struct tpk_why why;
-
-	if (env.nf_backend >= 0)
-		return try_start(t, skel, env.nf_backend);
-	for (int b = TPK_NF_FEXIT; b < TPK_NF_BACKENDS; b++) {
-		why = try_start(t, skel, b);
-		if (why.code == TPK_WHY_OK)
-			return why;
-	}
-	return try_start(t, skel, TPK_NF_NONE);
-}
-
-/* Print events until ping exits, --count is reached, a signal comes or
- * stdout fails. */
-static int follow(struct ring_buffer *rb, int epfd, struct tpk_ping *ping, const struct run *run)
-{
-	while (!stop && !run->done) {
-		struct epoll_event evs[3];
-		/* Without a pidfd, poll for ping's exit every 10 ms. */
-		int n = epoll_wait(epfd, evs, 3, env.all || ping->pidfd >= 0 ? -1 : 10);
-		bool reader_gone = false;
-
-		if (n < 0 && errno != EINTR) {
-			tpk_err_errno(errno, "epoll_wait");
-			return TPK_EXIT_FAIL;
-		}
-		for (int i = 0; i < n; i++)
-			reader_gone |= evs[i].data.u32 == 3;
-		ring_buffer__consume(rb);
-		if (fflush(stdout) == EOF || ferror(stdout) || reader_gone) {
-			/* The exit handler says why (tpk_stdout_guard). */
-			if (reader_gone && !ferror(stdout))
-				stop = SIGPIPE;
-			return TPK_EXIT_FAIL;
-		}
-		if (!env.all && tpk_ping_reap(ping, 0)) {
-			/* The reply was delivered before ping could exit. */
-			ring_buffer__consume(rb);
-			break;
-		}
-	}
-	return TPK_EXIT_OK;
-}
-
-/* Read what the kernel offers, start the best backend and say which. 0,
- * or -1 once the reason is on stderr. */
-static int tracer_start(struct tracer *t, struct tracepkt_bpf **skel)
-{
-	struct btf *vmlinux = btf__load_vmlinux_btf();
-	bool have_btf = vmlinux != NULL;
-	struct tpk_why why;
-
-	if (!vmlinux && env.verbose)
-		tpk_note("no kernel BTF; using raw tracepoints");
-	if (env.nf_backend != TPK_NF_NONE || env.drops)
-		tpk_nf_probe(&t->nf, vmlinux);
-	tpk_points_probe(&t->points, vmlinux, env.raw_tp);
-	btf__free(vmlinux);
-	why = start_best(t, skel);
-	if (why.code != TPK_WHY_OK) {
-		if (t->why[0] && env.nf_backend > TPK_NF_NONE)
-			tpk_err("cannot start the %s netfilter backend (%s)",
-				tpk_nf_backend_name(env.nf_backend), t->why);
-		else if (!have_btf)
-			/* CO-RE reads need it even where raw_tp attaches without. */
-			tpk_err("cannot load BPF programs: no kernel BTF at /sys/kernel/btf/vmlinux "
-				"(tracepkt needs a kernel built with CONFIG_DEBUG_INFO_BTF=y)");
-		else
-			tpk_err_errno(why.err, "cannot load and attach BPF programs (-v shows libbpf's log)");
-		return -1;
-	}
-	if (env.nf_backend != TPK_NF_NONE)
-		report_backend(t);
-	if (t->hooks.unwatched)
-		report_unwatched(t->hooks.unwatched);
-	if (env.drops && !t->nf.free_reason)
-		tpk_err("--drops: this kernel's skb:kfree_skb gives no drop reason (5.17+): "
-			"drops show as drop.~UNK~");
-	return 0;
+	(void)args, (void)n;
+	return tpk_probe_run(env.json);
 }
 
 int main(int argc, char **argv)
 {
 	static const struct argp argp = { options, parse_opt, "[TARGET]", doc, NULL, NULL, NULL };
-	struct tracepkt_bpf *skel = NULL;
-	struct tracer tracer = { .backend = TPK_NF_NONE };
-	struct ring_buffer *rb = NULL;
-	struct tpk_ping ping = { .pid = -1, .pidfd = -1, .go_fd = -1, .status = -1 };
-	struct run run = { 0 };
-	struct tpk_ping_opts popts;
-	struct epoll_event ev;
-	int epfd = -1, exit_code = TPK_EXIT_FAIL, err;
-	uint64_t lost;
 
 	tpk_progname = "tracepkt";
-	tpk_stdout_guard();
-	argp_err_exit_status = TPK_EXIT_USAGE;
 	tpk_points_default(env.points);
-	err = argp_parse(&argp, argc, argv, 0, NULL, NULL);
-	if (err)
-		return TPK_EXIT_USAGE;
-	tpk_json_errors = env.json;
-	if (env.probe) {
-		tpk_libbpf_setup(env.verbose);
-		return tpk_probe_run(env.json);
-	}
-	if (!env.all && !env.target)
-		env.target = DEFAULT_TARGET;
-	popts = (struct tpk_ping_opts){ env.target, env.wait, env.size, env.family };
-	if (!env.all && (err = tpk_ping_resolve(&popts))) {
-		/* Before anything is loaded: ping would fail the same way. */
-		tpk_err("cannot resolve '%s'%s: %s", env.target,
-			env.family == AF_INET ? " as IPv4" : env.family == AF_INET6 ? " as IPv6" : "",
-			gai_strerror(err));
-		return TPK_EXIT_USAGE;
-	}
-	if (tpk_require_root(NULL))
-		return TPK_EXIT_FAIL;
-	tpk_libbpf_setup(env.verbose);
-	tpk_signals_setup(&stop);
-
-	if (tracer_start(&tracer, &skel))
-		goto cleanup;
-
-	rb = ring_buffer__new(bpf_map__fd(skel->maps.events), on_event, &run, NULL);
-	if (!rb) {
-		tpk_err_errno(errno, "cannot open the ring buffer");
-		goto cleanup;
-	}
-	epfd = epoll_create1(EPOLL_CLOEXEC);
-	ev = (struct epoll_event){ .events = EPOLLIN, .data.u32 = 1 };
-	if (epfd < 0 || epoll_ctl(epfd, EPOLL_CTL_ADD, ring_buffer__epoll_fd(rb), &ev)) {
-		tpk_err_errno(errno, "epoll");
-		goto cleanup;
-	}
-
-	run.fmt.timestamp = env.timestamp;
-	run.fmt.reason_name = reason_name;
-	run.fmt.table_of = nfhook_table_of;
-	run.fmt.ctx = &tracer;
-	if (!env.json) {
-		tpk_fmt_header(run.line, sizeof(run.line), &run.fmt);
-		puts(run.line);
-		fflush(stdout);
-	}
-
-	if (!env.all) {
-		err = tpk_ping_spawn(&ping, &popts);
-		if (err) {
-			tpk_err_errno(err, "cannot start ping");
-			goto cleanup;
-		}
-		skel->bss->target_tgid = ping.pid;
-		if (ping.pidfd >= 0) {
-			ev = (struct epoll_event){ .events = EPOLLIN, .data.u32 = 2 };
-			epoll_ctl(epfd, EPOLL_CTL_ADD, ping.pidfd, &ev);
-		}
-		err = tpk_ping_release(&ping);
-		if (err) {
-			tpk_err_errno(err, "cannot start ping");
-			goto cleanup;
-		}
-	}
-
-	/* A pipe whose reader has gone reports EPOLLERR on its write end: stop
-	 * then, instead of holding the programs attached for nobody. (A file or
-	 * terminal either cannot be polled or never says so: write errors are
-	 * caught at fflush.) */
-	ev = (struct epoll_event){ .events = 0, .data.u32 = 3 };
-	epoll_ctl(epfd, EPOLL_CTL_ADD, STDOUT_FILENO, &ev);
-
-	exit_code = follow(rb, epfd, &ping, &run);
-	if (!env.all) {
-		tpk_ping_stop(&ping);
-		exit_code = tpk_ping_exit_code(&ping);
-		/* We stopped ping ourselves: say why, not how it died. */
-		if (stop)
-			exit_code = 128 + stop;
-		else if (run.done && ping.status >= 0 && WIFSIGNALED(ping.status))
-			exit_code = TPK_EXIT_OK;
-	}
-	if (stop == SIGPIPE)
-		exit_code = 128 + SIGPIPE;	/* as if SIGPIPE had ended us */
-	fflush(stdout);
-
-cleanup:
-	if (!env.all && ping.pid > 0)
-		tpk_ping_stop(&ping);
-	if (skel && (lost = lost_events(skel)))
-		tpk_warn("%" PRIu64 " events lost: the ring buffer was full (try --ringbuf-size)", lost);
-	if (epfd >= 0)
-		close(epfd);
-	ring_buffer__free(rb);
-	tpk_nfhook_detach(&tracer.hooks);
-	tpk_nf_free(&tracer.nf);
-	tracepkt_bpf__destroy(skel);
-	return exit_code;
+	return tpk_cmds_main(&cmds, &argp, argc, argv);
 }

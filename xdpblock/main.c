@@ -33,13 +33,13 @@ static int cmd_flush(char **args, int n);
 static int cmd_status(char **args, int n);
 
 static const struct tpk_cmd cmd_table[] = {
-	{ "attach", cmd_attach, 1, 1, "DEV", G_ATTACH, false },
-	{ "detach", cmd_detach, 1, 1, "DEV", 0, false },
-	{ "add", cmd_rules, 0, 1, "ADDR[/LEN] or --file", G_RULES, false },
-	{ "remove", cmd_rules, 0, 1, "ADDR[/LEN] or --file", G_RULES, false },
-	{ "list", cmd_list, 0, 0, "", G_JSON, false },
-	{ "flush", cmd_flush, 0, 0, "", 0, false },
-	{ "status", cmd_status, 0, 0, "", G_JSON, false },
+	{ "attach", cmd_attach, 1, 1, "DEV", G_ATTACH, false, false },
+	{ "detach", cmd_detach, 1, 1, "DEV", 0, false, false },
+	{ "add", cmd_rules, 0, 1, "ADDR[/LEN] or --file", G_RULES, false, false },
+	{ "remove", cmd_rules, 0, 1, "ADDR[/LEN] or --file", G_RULES, false, false },
+	{ "list", cmd_list, 0, 0, "", G_JSON, false, false },
+	{ "flush", cmd_flush, 0, 0, "", 0, false, false },
+	{ "status", cmd_status, 0, 0, "", G_JSON, false, false },
 };
 
 /* XDPBLOCK_PINS names a folder: a bad one is bad input, whoever runs it. */

@@ -30,17 +30,22 @@ bad_input "IPv6 address with -4" "tracepkt: cannot resolve '::1' as IPv4: Addres
 bad_input "IPv4 address with -6" "tracepkt: cannot resolve '127.0.0.1' as IPv6: Address family for hostname not supported" -6 127.0.0.1
 bad_input "-4 and -6" "tracepkt: -4 and -6 exclude each other" -4 -6 localhost
 bad_input "size too large" "tracepkt: invalid size '65508' (0-65507)" -s 65508 127.0.0.1
-bad_input "--probe with a tracing option" "tracepkt: --probe traces nothing: it takes only --json and -v" --probe --count 3
-bad_input "--probe with -T" "tracepkt: --probe traces nothing: it takes only --json and -v" --probe -T
+bad_input "--probe with a tracing option" "tracepkt: --count goes with a TARGET and --all" --probe --count 3
+bad_input "--probe with -T" "tracepkt: --timestamp goes with a TARGET and --all" --probe -T
+bad_input "--probe with a TARGET" "tracepkt: --probe traces nothing: give no TARGET" 127.0.0.1 --probe
+bad_input "--probe with --all" "tracepkt: --probe and --all exclude each other" --probe --all
+bad_input "--all with a TARGET" "tracepkt: --all traces every packet: give no TARGET (use --host)" --all 127.0.0.1
 bad_input "--points with empty names" "tracepkt: invalid --points list ',,,' (names, +NAME, -NAME, comma separated)" --points ,,,
 bad_input "--points leaving none" "tracepkt: --points leaves no device tracepoint" \
 	--points=-netif_rx,-net_dev_queue,-napi_gro_receive_entry,-netif_receive_skb_entry
-bad_input "-s with --all" "tracepkt: -4, -6, --size and --wait go with a TARGET" --all -s 100
+bad_input "-s with --all" "tracepkt: --size goes with a TARGET" --all -s 100
+bad_input "-6 with --all" "tracepkt: -6 goes with a TARGET" -6 --all
 bad_input "unknown option" "$TRACEPKT: unrecognized option '--bogus'" --bogus
 bad_input "too many arguments" "tracepkt: too many arguments: '198.18.0.2'" 198.18.0.1 198.18.0.2
 bad_input "count not a number" "tracepkt: invalid count 'ten' (a number from 1)" --count ten
 bad_input "count zero" "tracepkt: invalid count '0' (a number from 1)" --all --count 0
-bad_input "--proto without --all" "tracepkt: --proto, --host and --port go with --all" --proto udp
+bad_input "--proto without --all" "tracepkt: --proto goes with --all" --proto udp
+bad_input "--host with --probe" "tracepkt: --host goes with --all" --probe --host 198.18.0.1
 bad_input "ring buffer not a power of two" \
 	"tracepkt: invalid ring buffer size '3000' (a power of two from 4K to 1G)" --ringbuf-size 3000
 bad_input "unknown tracepoint" "tracepkt: unknown tracepoint '+bogus' (--points help lists them)" --points +bogus
