@@ -182,10 +182,13 @@ static __always_inline bool matches(struct __sk_buff *skb)
 	if (cfg.dst_ver && (p.ver != cfg.dst_ver || !in_prefix(p.daddr, cfg.dst, cfg.dst_len)))
 		return false;
 	if (cfg.port_lo) {
+		bool s, d;
+
 		if (!p.ports)
 			return false;
-		if ((p.sport < cfg.port_lo || p.sport > cfg.port_hi) &&
-		    (p.dport < cfg.port_lo || p.dport > cfg.port_hi))
+		s = cfg.port_dir != TCDROP_PORT_DST && p.sport >= cfg.port_lo && p.sport <= cfg.port_hi;
+		d = cfg.port_dir != TCDROP_PORT_SRC && p.dport >= cfg.port_lo && p.dport <= cfg.port_hi;
+		if (!s && !d)
 			return false;
 	}
 	return true;

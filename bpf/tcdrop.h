@@ -19,9 +19,16 @@ struct tcdrop_cfg {
 	__u8 src_len;
 	__u8 dst_ver;
 	__u8 dst_len;
-	__u8 pad;
-	__u16 port_lo, port_hi;	/* host order; 0: any. Source or destination */
+	__u8 port_dir;		/* enum tcdrop_port_dir (was padding: 0 in older pins) */
+	__u16 port_lo, port_hi;	/* host order; 0: any */
 	__u8 src[16], dst[16];	/* network order, host bits clear */
+};
+
+/* Which port of a packet port_lo..port_hi is matched against. */
+enum tcdrop_port_dir {
+	TCDROP_PORT_EITHER = 0,	/* --port: the source or the destination */
+	TCDROP_PORT_SRC = 1,	/* --sport */
+	TCDROP_PORT_DST = 2,	/* --dport */
 };
 
 /* Index into the per-CPU counters map. */

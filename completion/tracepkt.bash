@@ -87,18 +87,18 @@ _tpk_tcdrop() {
 	_tpk_cur_prev
 	case $_tpk_prev in
 	-p | --proto) _tpk_reply -W "icmp tcp udp icmpv6 sctp any"; return ;;
-	-s | --src | -d | --dst | -P | --port) return ;;
+	-s | --src | -d | --dst | -P | --port | --sport | --dport) return ;;
 	esac
-	_tpk_args "-p --proto -s --src -d --dst -P --port"
+	_tpk_args "-p --proto -s --src -d --dst -P --port --sport --dport"
 	case $_tpk_cur in
 	-*)
 		case ${_tpk_args[0]} in
 		attach) _tpk_reply -W "--ingress -e --egress -b --both -p --proto -s --src
-			-d --dst -P --port --legacy --force -v --verbose" ;;
+			-d --dst -P --port --sport --dport --legacy --force -v --verbose" ;;
 		detach) _tpk_reply -W "--ingress -e --egress -b --both -v --verbose" ;;
 		status) _tpk_reply -W "-j --json -v --verbose" ;;
 		*) _tpk_reply -W "--ingress -e --egress -b --both -p --proto -s --src
-			-d --dst -P --port --legacy --force -j --json -v --verbose
+			-d --dst -P --port --sport --dport --legacy --force -j --json -v --verbose
 			--help --usage -V --version" ;;
 		esac
 		return ;;

@@ -22,6 +22,13 @@ static void set_prefix(const struct tpk_prefix *p, __u8 *ver, __u8 *len, __u8 *b
 	memcpy(bytes, p->addr.bytes, 16);
 }
 
+const char *tcdrop_port_opt(enum tcdrop_port_dir dir, bool dashes)
+{
+	const char *s = dir == TCDROP_PORT_SRC ? "--sport" : dir == TCDROP_PORT_DST ? "--dport" : "--port";
+
+	return dashes ? s : s + 2;
+}
+
 const char *tcdrop_cfg_build(const struct tcdrop_opts *o, struct tcdrop_cfg *cfg)
 {
 	int fam = 0;
@@ -37,8 +44,13 @@ const char *tcdrop_cfg_build(const struct tcdrop_opts *o, struct tcdrop_cfg *cfg
 		/* icmp is either family's ICMP; icmpv6 is IPv6's only. */
 		if (fam == AF_INET && v6_only(o->proto))
 			return "--proto does not exist in the address family of --src/--dst";
-		if (o->port_set && !has_ports(o->proto))
-			return "--port needs --proto tcp, udp, sctp or none";
+		if (o->port_set && !has_ports(o->proto)) {
+			static char why[64];
+
+			snprintf(why, sizeof(why), "%s needs --proto tcp, udp, sctp or none",
+				 tcdrop_port_opt(o->port_dir, true));
+			return why;
+		}
 		cfg->proto_on = 1;
 		cfg->proto = o->proto;
 	}
@@ -49,6 +61,7 @@ const char *tcdrop_cfg_build(const struct tcdrop_opts *o, struct tcdrop_cfg *cfg
 	if (o->port_set) {
 		cfg->port_lo = o->port.lo;
 		cfg->port_hi = o->port.hi;
+		cfg->port_dir = o->port_dir;
 	}
 	return NULL;
 }
@@ -90,8 +103,9 @@ void tcdrop_cfg_str(const struct tcdrop_cfg *cfg, char *buf, size_t len)
 		ADD("%sto %s", n ? " " : "", pfx);
 	}
 	if (cfg->port_lo == cfg->port_hi && cfg->port_lo)
-		ADD("%sport %u", n ? " " : "", cfg->port_lo);
+		ADD("%s%s %u", n ? " " : "", tcdrop_port_opt(cfg->port_dir, false), cfg->port_lo);
 	else if (cfg->port_lo)
-		ADD("%sport %u-%u", n ? " " : "", cfg->port_lo, cfg->port_hi);
+		ADD("%s%s %u-%u", n ? " " : "", tcdrop_port_opt(cfg->port_dir, false), cfg->port_lo,
+		    cfg->port_hi);
 #undef ADD
 }

@@ -14,7 +14,12 @@ struct tcdrop_opts {
 	bool src_set, dst_set, port_set;
 	struct tpk_prefix src, dst;
 	struct tpk_port_range port;
+	enum tcdrop_port_dir port_dir;	/* --port, --sport or --dport */
 };
+
+/* "--port", "--sport" or "--dport"; "port", "sport" or "dport" without
+ * the dashes (what status prints). */
+const char *tcdrop_port_opt(enum tcdrop_port_dir dir, bool dashes);
 
 /* Fill cfg from the options. Returns NULL, or the one-line reason the
  * combination cannot match anything (mixed families, port without ports). */

@@ -74,6 +74,7 @@ static const char doc[] =
 "Examples:\n"
 "  tcdrop attach docker0                    # drop all ingress on docker0\n"
 "  tcdrop attach veth1 --both --proto udp --port 53\n"
+"  tcdrop attach br0 --egress --proto tcp --dport 443   # only to port 443\n"
 "  tcdrop attach eth0 --egress --dst 198.18.0.0/24 --force\n"
 "  tcdrop attach veth1 --legacy             # clsact + cls_bpf, like tc\n"
 "  tcdrop status --json\n"
@@ -88,6 +89,8 @@ enum {
 	OPT_LEGACY = 0x100,
 	OPT_FORCE,
 	OPT_INGRESS,
+	OPT_SPORT,
+	OPT_DPORT,
 };
 
 static const struct argp_option options[] = {
@@ -102,6 +105,8 @@ static const struct argp_option options[] = {
 	{ "src", 's', "PREFIX", 0, "attach: only packets from ADDR[/LEN]", 1 },
 	{ "dst", 'd', "PREFIX", 0, "attach: only packets to ADDR[/LEN]", 1 },
 	{ "port", 'P', "PORT[-PORT]", 0, "attach: only TCP/UDP/SCTP packets from or to these ports", 1 },
+	{ "sport", OPT_SPORT, "PORT[-PORT]", 0, "attach: only TCP/UDP/SCTP packets from these ports", 1 },
+	{ "dport", OPT_DPORT, "PORT[-PORT]", 0, "attach: only TCP/UDP/SCTP packets to these ports", 1 },
 	{ "legacy", OPT_LEGACY, NULL, 0, "attach: clsact + cls_bpf filter even when tcx exists", 2 },
 	{ "force", OPT_FORCE, NULL, 0, "attach: even on the device of the default route", 2 },
 	{ "json", 'j', NULL, 0, "status: one JSON document (errors too)", 3 },
@@ -130,6 +135,26 @@ static void once(struct argp_state *state, int key, const char *name)
 	seen[key] = true;
 }
 
+/* --port, --sport, --dport: one port range per attachment. */
+static void parse_port(struct argp_state *state, int key, const char *arg)
+{
+	struct tcdrop_opts *o = &env.opts;
+	enum tcdrop_port_dir dir = key == OPT_SPORT ? TCDROP_PORT_SRC :
+				   key == OPT_DPORT ? TCDROP_PORT_DST : TCDROP_PORT_EITHER;
+	const char *name = tcdrop_port_opt(dir, true);
+
+	tpk_cmds_opt(&cmds, G_ATTACH, name);
+	if (o->port_set && o->port_dir == dir)
+		argp_failure(state, TPK_EXIT_USAGE, 0, "%s given twice", name);
+	if (o->port_set)
+		argp_failure(state, TPK_EXIT_USAGE, 0, "%s and %s exclude each other (one port range)",
+			     tcdrop_port_opt(o->port_dir, true), name);
+	if (tpk_port_range_parse(arg, &o->port))
+		argp_failure(state, TPK_EXIT_USAGE, 0, "invalid port '%s' (N or N-M, 1-65535)", arg);
+	o->port_set = true;
+	o->port_dir = dir;
+}
+
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	struct tcdrop_opts *o = &env.opts;
@@ -140,7 +165,6 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case 'p': once(state, key, "--proto"); break;
 	case 's': once(state, key, "--src"); break;
 	case 'd': once(state, key, "--dst"); break;
-	case 'P': once(state, key, "--port"); break;
 	}
 	if (key == 'i' || key == 'f')
 		tpk_note("-%c is going away: say %s", key, key == 'i' ? "--ingress" : "--force");
@@ -172,10 +196,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		*(key == 's' ? &o->src_set : &o->dst_set) = true;
 		break;
 	case 'P':
-		tpk_cmds_opt(&cmds, G_ATTACH, "--port");
-		if (tpk_port_range_parse(arg, &o->port))
-			argp_failure(state, TPK_EXIT_USAGE, 0, "invalid port '%s' (N or N-M, 1-65535)", arg);
-		o->port_set = true;
+	case OPT_SPORT:
+	case OPT_DPORT:
+		parse_port(state, key, arg);
 		break;
 	case OPT_LEGACY:
 		tpk_cmds_opt(&cmds, G_ATTACH, "--legacy");

@@ -39,7 +39,8 @@ refused "too many arguments" attach v0 v1
 refused "invalid device name" attach "a/b"
 refused "device name too long" attach 0123456789abcdefg
 for o in "--proto udp --proto tcp" "--src 198.18.0.0/24 -s 198.18.1.0/24" "--dst 198.18.0.1 --dst 198.18.0.2" \
-	"--proto tcp --port 80 -P 81"; do
+	"--proto tcp --port 80 -P 81" "--proto tcp --sport 80 --sport 81" "--proto tcp --port 80 --dport 81" \
+	"--proto udp --dport 80 --sport 81"; do
 	# shellcheck disable=SC2086
 	refused "repeated narrowing option ($o)" attach v0 $o
 done
@@ -51,6 +52,8 @@ refused "bad port" attach v0 --port 70000
 refused "port 0" attach v0 --port 0
 refused "mixed families" attach v0 --src 198.18.0.0/24 --dst 2001:db8::/32
 refused "--port with icmp" attach v0 --proto icmp --port 80
+refused "--dport with icmp" attach v0 --proto icmp --dport 80
+refused "--sport with detach" detach v0 --sport 80
 refused "icmpv6 with an IPv4 prefix" attach v0 --proto icmpv6 --src 198.18.0.0/15
 refused "--proto with detach" detach v0 --proto udp
 refused "--force with status" status --force

@@ -124,6 +124,26 @@ scenario() {
 	tap_is "$(field "$NS_R" ingress filter)" "udp port 9999" "$mech: status shows the filter"
 	tap_ok "$mech: detach both" R "$TCDROP" detach eth0
 
+	# A direction: A's SYN to R's closed port 9999 has it as its
+	# destination, R's RST as its source.
+	for p in sport dport; do
+		tap_ok "$mech: attach --both tcp --$p 9999" \
+			R "$TCDROP" attach eth0 --both --proto tcp --$p 9999 "${opt[@]}"
+		remember_progs "$NS_R"
+		A timeout 2 bash -c "echo > /dev/tcp/$R_A_IP4/9999" 2>/dev/null
+		tap_is "$(field "$NS_R" ingress filter)" "tcp $p 9999" "$mech: status shows --$p"
+		if [ $p = sport ]; then
+			tap_is "$(field "$NS_R" ingress dropped_packets)" 0 "$mech: --sport: the SYN passes"
+			tap_like "$(field "$NS_R" egress dropped_packets)" '^[1-9][0-9]*$' \
+				"$mech: --sport: the RST from port 9999 is dropped"
+		else
+			tap_like "$(field "$NS_R" ingress dropped_packets)" '^[1-9][0-9]*$' \
+				"$mech: --dport: the SYN to port 9999 is dropped"
+			tap_is "$(field "$NS_R" egress dropped_packets)" 0 "$mech: --dport: no RST to drop"
+		fi
+		tap_ok "$mech: detach --$p" R "$TCDROP" detach eth0
+	done
+
 	tap_ok "$mech: attach --src IPv6 host" R "$TCDROP" attach eth0 --src "$A_IP6" "${opt[@]}"
 	remember_progs "$NS_R"
 	tap_nok "$mech: IPv6 ping from A stops" ping6 2

@@ -38,7 +38,7 @@ int main(void)
 	struct tcdrop_cfg c, zero = { 0 };
 	struct tcdrop_opts o;
 
-	tap_plan(16);
+	tap_plan(21);
 	o = opts(NULL, NULL, NULL, NULL);
 	tcdrop_cfg_build(&o, &c);
 	tap_ok(!memcmp(&c, &zero, sizeof(c)), "no options: an all-zero cfg, as iproute2 loads it");
@@ -67,5 +67,17 @@ int main(void)
 	tap_ok(c.dst_ver == 4 && c.dst_len == 32 && c.dst[3] == 7, "dst prefix set");
 	tap_ok(c.port_lo == 8080 && c.port_hi == 8080, "single port is a range of one");
 	tap_ok(!c.no_l2, "link-layer header assumed by default");
+	tap_is_int(c.port_dir, TCDROP_PORT_EITHER, "--port: either port");
+
+	o = opts("udp", NULL, NULL, "53");
+	o.port_dir = TCDROP_PORT_DST;
+	tap_is_str(str(o), "udp dport 53", "--dport shown as dport");
+	tcdrop_cfg_build(&o, &c);
+	tap_is_int(c.port_dir, TCDROP_PORT_DST, "--dport: the destination's");
+	o = opts("tcp", NULL, NULL, "1-1023");
+	o.port_dir = TCDROP_PORT_SRC;
+	tap_is_str(str(o), "tcp sport 1-1023", "--sport range shown as sport");
+	o.proto = IPPROTO_ICMP;
+	tap_is_str(str(o), "--sport needs --proto tcp, udp, sctp or none", "--sport with icmp refused");
 	return tap_exit();
 }
