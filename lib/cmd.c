@@ -4,6 +4,7 @@
 
 #include "cmd.h"
 #include "util.h"
+#include "version.h"
 
 void tpk_cmds_opt(struct tpk_cmds *c, unsigned int bit, const char *opt)
 {
@@ -79,6 +80,9 @@ void tpk_cmds_end(struct tpk_cmds *c, struct argp_state *state)
 	}
 	if (!c->cmd)
 		c->cmd = c->dflt;
+	if (c->nargs > c->cmd->max_args && !c->cmd->max_args && c->cmd->args_name[0])
+		argp_failure(state, TPK_EXIT_USAGE, 0, "%s takes %s", c->cmd->name,
+			     c->cmd->args_name);
 	if (c->nargs > c->cmd->max_args)
 		argp_failure(state, TPK_EXIT_USAGE, 0, "too many arguments: '%s'",
 			     c->args[c->cmd->max_args]);
@@ -106,6 +110,11 @@ error_t tpk_cmds_parse(struct tpk_cmds *c, int key, char *arg, struct argp_state
 	case ARGP_KEY_ARG:
 		tpk_cmds_arg(c, state, arg);
 		return 0;
+	case ARGP_KEY_END:
+		tpk_cmds_end(c, state);
+		if (c->end)
+			c->end(state);
+		return 0;
 	}
 	return ARGP_ERR_UNKNOWN;
 }
@@ -113,6 +122,7 @@ error_t tpk_cmds_parse(struct tpk_cmds *c, int key, char *arg, struct argp_state
 int tpk_cmds_main(struct tpk_cmds *c, const struct argp *argp, int argc, char **argv)
 {
 	tpk_stdout_guard();
+	argp_program_version_hook = tpk_version_print;
 	argp_err_exit_status = TPK_EXIT_USAGE;
 	if (argp_parse(argp, argc, argv, 0, NULL, NULL))
 		return TPK_EXIT_USAGE;

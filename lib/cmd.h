@@ -17,7 +17,9 @@ struct tpk_cmd {
 	/* 0, -TPK_EINPUT or -errno, the error already printed. */
 	int (*run)(char **args, int nargs);
 	int min_args, max_args;		/* after the command word */
-	const char *args_name;		/* "DEV": "attach needs DEV" */
+	/* "DEV": "attach needs DEV"; with max_args 0, what it takes instead
+	 * ("no TARGET (use --host)": "--all takes no TARGET (use --host)"). */
+	const char *args_name;
 	unsigned int opts;		/* the option groups (bits) that go with it */
 	bool no_root;
 	bool own_status;		/* run returns the exit status itself */
@@ -30,6 +32,9 @@ struct tpk_cmds {
 	const char *caps;		/* for tpk_require_root, or NULL */
 	unsigned int json_group;	/* the option group of -j/--json */
 	int (*check)(void);		/* before root: 0 or -errno (printed) */
+	/* At the end of the command line, after tpk_cmds_end: the tool's
+	 * own checks of what goes together, or NULL. */
+	void (*end)(struct argp_state *state);
 	/* No command words: an option chooses the command (tpk_cmds_choose),
 	 * else dflt, and every word is an argument of it. */
 	bool no_words;
@@ -42,8 +47,9 @@ struct tpk_cmds {
 };
 
 /* The part of a tool's argp parser every command-table tool shares: -j
- * (--json), -v (--verbose) and the command words. ARGP_ERR_UNKNOWN for any
- * other key: the tool's parser calls it for the keys it does not take. */
+ * (--json), -v (--verbose), the command words and the end (tpk_cmds_end,
+ * then end). ARGP_ERR_UNKNOWN for any other key: the tool's parser calls
+ * it for the keys it does not take. */
 error_t tpk_cmds_parse(struct tpk_cmds *c, int key, char *arg, struct argp_state *state);
 /* main() of such a tool, after tpk_progname is set: parse, then errors as
  * JSON under --json, libbpf's messages under -v, and run the command. */

@@ -18,7 +18,6 @@
 #include "prog.h"
 #include "show.h"
 #include "util.h"
-#include "version.h"
 #include "xlated.h"
 
 /* Option groups: which options go with which commands. */
@@ -52,8 +51,6 @@ static struct env {
 	.linktype = PD_LINKTYPE_DEFAULT,
 	.snaplen = 262144,
 };
-
-void (*argp_program_version_hook)(FILE *, struct argp_state *) = tpk_version_print;
 
 static const char doc[] =
 "List and disassemble loaded BPF programs, as `bpftool prog` prints them, and\n"
@@ -123,9 +120,6 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		tpk_cmds_opt(&cmds, G_CBPF, "--snaplen");
 		if (tpk_parse_u64(arg, 1, 262144, &env.snaplen))
 			argp_failure(state, TPK_EXIT_USAGE, 0, "bad snapshot length '%s' (1-262144)", arg);
-		break;
-	case ARGP_KEY_END:
-		tpk_cmds_end(&cmds, state);
 		break;
 	default:
 		return tpk_cmds_parse(&cmds, key, arg, state);

@@ -18,7 +18,6 @@
 #include "cmd.h"
 #include "sys.h"
 #include "util.h"
-#include "version.h"
 #include "attach.h"
 #include "filter.h"
 #include "defroute.h"
@@ -42,7 +41,11 @@ static const struct tpk_cmd cmd_table[] = {
 	{ "status", cmd_status, 0, 1, "", G_JSON, false, false },
 };
 
-static struct tpk_cmds cmds = { .v = cmd_table, .n = ARRAY_SIZE(cmd_table), .json_group = G_JSON };
+static void check_end(struct argp_state *state);
+
+static struct tpk_cmds cmds = {
+	.v = cmd_table, .n = ARRAY_SIZE(cmd_table), .json_group = G_JSON, .end = check_end,
+};
 
 #define DIR_IN	(1 << TCDROP_INGRESS)
 #define DIR_OUT	(1 << TCDROP_EGRESS)
@@ -55,8 +58,6 @@ static struct env {
 } env = {
 	.opts.proto = -1,
 };
-
-void (*argp_program_version_hook)(FILE *, struct argp_state *) = tpk_version_print;
 
 static const char doc[] =
 "Drop packets on a network device with a tc BPF classifier, count them, and\n"
@@ -114,12 +115,18 @@ static const struct argp_option options[] = {
 	{ 0 },
 };
 
+/* The device's name, and a filter that can match something. */
 static void check_end(struct argp_state *state)
 {
-	tpk_cmds_end(&cmds, state);
+	struct tcdrop_cfg cfg;
+	const char *why;
+
 	env.dev = cmds.nargs ? cmds.args[0] : NULL;
 	if (env.dev && (!*env.dev || strlen(env.dev) >= IF_NAMESIZE || strchr(env.dev, '/')))
 		argp_failure(state, TPK_EXIT_USAGE, 0, "invalid device name '%s'", env.dev);
+	why = tcdrop_cfg_build(&env.opts, &cfg);
+	if (why)
+		argp_failure(state, TPK_EXIT_USAGE, 0, "%s", why);
 }
 
 /* A narrowing option given twice is a mistake, not "the last one wins":
@@ -158,8 +165,6 @@ static void parse_port(struct argp_state *state, int key, const char *arg)
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	struct tcdrop_opts *o = &env.opts;
-	struct tcdrop_cfg cfg;
-	const char *why;
 
 	switch (key) {
 	case 'p': once(state, key, "--proto"); break;
@@ -208,12 +213,6 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_FORCE:
 		tpk_cmds_opt(&cmds, G_ATTACH, "--force");
 		env.force = true;
-		break;
-	case ARGP_KEY_END:
-		check_end(state);
-		why = tcdrop_cfg_build(o, &cfg);
-		if (why)
-			argp_failure(state, TPK_EXIT_USAGE, 0, "%s", why);
 		break;
 	default:
 		return tpk_cmds_parse(&cmds, key, arg, state);

@@ -14,7 +14,6 @@
 #include "cmd.h"
 #include "sys.h"
 #include "util.h"
-#include "version.h"
 #include "backend.h"
 #include "ping.h"
 #include "probe.h"
@@ -39,11 +38,12 @@ static int cmd_probe(char **args, int n);
  * (or none) the ping. The names are what messages call them. */
 static const struct tpk_cmd cmd_table[] = {
 	{ "a TARGET", cmd_ping, 0, 1, "TARGET", G_TRACE | G_PING | G_JSON, false, true },
-	{ "--all", cmd_all, 0, 0, "", G_TRACE | G_ALL | G_JSON, false, true },
-	{ "--probe", cmd_probe, 0, 0, "", G_JSON, true, true },
+	{ "--all", cmd_all, 0, 0, "no TARGET (use --host)", G_TRACE | G_ALL | G_JSON, false, true },
+	{ "--probe", cmd_probe, 0, 0, "no TARGET: it traces nothing", G_JSON, true, true },
 };
 
 static int check_target(void);
+static void check_end(struct argp_state *state);
 
 static struct tpk_cmds cmds = {
 	.v = cmd_table,
@@ -51,6 +51,7 @@ static struct tpk_cmds cmds = {
 	.dflt = &cmd_table[0],
 	.json_group = G_JSON,
 	.check = check_target,
+	.end = check_end,
 	.no_words = true,
 };
 
@@ -62,8 +63,6 @@ static struct tpk_trace_opts env = {
 
 /* How to ping: TARGET and the options ping itself takes. */
 static struct tpk_ping_opts ping_opts = { .target = DEFAULT_TARGET };
-
-void (*argp_program_version_hook)(FILE *, struct argp_state *) = tpk_version_print;
 
 static const char doc[] =
 "Follow a ping, or all matching packets, across interfaces, network namespaces\n"
@@ -166,12 +165,6 @@ static void given(unsigned int g, const char *name)
 /* The checks that speak of more than one option, once all are read. */
 static void check_end(struct argp_state *state)
 {
-	if (cmds.nargs && cmds.cmd == &cmd_table[1])
-		argp_failure(state, TPK_EXIT_USAGE, 0,
-			     "--all traces every packet: give no TARGET (use --host)");
-	if (cmds.nargs && cmds.cmd == &cmd_table[2])
-		argp_failure(state, TPK_EXIT_USAGE, 0, "--probe traces nothing: give no TARGET");
-	tpk_cmds_end(&cmds, state);
 	if (!memchr(env.points, true, sizeof(env.points)))
 		argp_failure(state, TPK_EXIT_USAGE, 0, "--points leaves no device tracepoint");
 	if (env.port && env.proto != IPPROTO_TCP && env.proto != IPPROTO_UDP &&
@@ -335,9 +328,6 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			argp_failure(state, TPK_EXIT_USAGE, 0,
 				     "invalid target '%s' (an address, a host name, or ADDR%%IFNAME)", arg);
 		return tpk_cmds_parse(&cmds, key, arg, state);
-	case ARGP_KEY_END:
-		check_end(state);
-		break;
 	default:
 		return tpk_cmds_parse(&cmds, key, arg, state);
 	}

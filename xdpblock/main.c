@@ -16,7 +16,6 @@
 #include "sys.h"
 #include "defroute.h"
 #include "util.h"
-#include "version.h"
 
 /* Option groups: which options go with which commands. */
 enum {
@@ -48,8 +47,12 @@ static int pins_name_ok(void)
 	return xb_state_name(&(const char *){ NULL });
 }
 
-static struct tpk_cmds cmds = { .v = cmd_table, .n = ARRAY_SIZE(cmd_table), .json_group = G_JSON,
-				.check = pins_name_ok };
+static void check_end(struct argp_state *state);
+
+static struct tpk_cmds cmds = {
+	.v = cmd_table, .n = ARRAY_SIZE(cmd_table), .json_group = G_JSON,
+	.check = pins_name_ok, .end = check_end,
+};
 
 static struct env {
 	const char *mode;
@@ -65,8 +68,6 @@ static bool is(const char *name)
 }
 
 enum { OPT_FORCE = 0x100, OPT_DPORT, OPT_SPORT };
-
-void (*argp_program_version_hook)(FILE *, struct argp_state *) = tpk_version_print;
 
 static const char doc[] =
 "Block traffic by source address in XDP, updated on the fly.\n"
@@ -124,7 +125,6 @@ static void check_end(struct argp_state *state)
 {
 	const char *addr = cmds.nargs ? cmds.args[0] : NULL;
 
-	tpk_cmds_end(&cmds, state);
 	if (!(cmds.cmd->opts & G_RULES))
 		return;
 	if (env.file && (addr || env.proto || env.port))
@@ -166,9 +166,6 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case 'f':
 		tpk_cmds_opt(&cmds, G_RULES, "--file");
 		env.file = arg;
-		break;
-	case ARGP_KEY_END:
-		check_end(state);
 		break;
 	default:
 		return tpk_cmds_parse(&cmds, key, arg, state);
