@@ -7,36 +7,25 @@ set -uo pipefail
 . "$(dirname "$(readlink -f "$0")")/../lib/tap.sh"
 tap_require_root
 
-T=$TPK_BUILD/tcdrop X=$TPK_BUILD/xdpblock
-export XDPBLOCK_PINS=pin-names$$
-ns=$(tap_name pinn)
-cleanup() {
-	ip netns exec "$ns" "$X" detach ve.100 >/dev/null 2>&1
-	ip netns exec "$ns" "$X" flush >/dev/null 2>&1
-	rm -rf "/sys/fs/bpf/$XDPBLOCK_PINS"
-	ip netns del "$ns" 2>/dev/null
-}
-trap cleanup EXIT
-ip netns add "$ns" || tap_bail "cannot create namespace $ns"
-ino=$(stat -L -c %i "/run/netns/$ns")
+. "$(dirname "$(readlink -f "$0")")/../lib/toolns.sh"
+toolns_up pin-names pinn ve.100
 ip -n "$ns" link add ve.100 type veth peer ve.101 && ip -n "$ns" link set ve.100 up &&
 	ip -n "$ns" link set ve.101 up || tap_bail "cannot create veth ve.100 in $ns"
-in_ns() { ip netns exec "$ns" "$@"; }
 
 for legacy in "" --legacy; do
-	out=$(in_ns "$T" attach ve.100 $legacy 2>&1); rc=$?
+	out=$(N "$T" attach ve.100 $legacy 2>&1); rc=$?
 	tap_is "$rc" 0 "tcdrop attach ve.100 $legacy: exit 0 ($out)"
-	tap_like "$(in_ns "$T" status)" $'\n''ve\.100 ' "tcdrop status $legacy: lists ve.100 by its name"
-	tap_like "$(in_ns "$T" status --json)" '"device":"ve\.100"' "tcdrop status --json $legacy: ve.100"
-	out=$(in_ns "$T" detach ve.100 2>&1); rc=$?
+	tap_like "$(N "$T" status)" $'\n''ve\.100 ' "tcdrop status $legacy: lists ve.100 by its name"
+	tap_like "$(N "$T" status --json)" '"device":"ve\.100"' "tcdrop status --json $legacy: ve.100"
+	out=$(N "$T" detach ve.100 2>&1); rc=$?
 	tap_is "$rc" 0 "tcdrop detach ve.100 $legacy: exit 0 ($out)"
 	tap_is "$(ls -A "/sys/fs/bpf/tcdrop/$ino" 2>/dev/null)" "" "tcdrop $legacy: no pin left"
 done
 
-out=$(in_ns "$X" attach ve.100 2>&1); rc=$?
+out=$(N "$X" attach ve.100 2>&1); rc=$?
 tap_is "$rc" 0 "xdpblock attach ve.100: exit 0 ($out)"
-tap_like "$(in_ns "$X" status)" 'attached: ve\.100 \(netns ' "xdpblock status: ve.100 by its name"
-out=$(in_ns "$X" detach ve.100 2>&1); rc=$?
+tap_like "$(N "$X" status)" 'attached: ve\.100 \(netns ' "xdpblock status: ve.100 by its name"
+out=$(N "$X" detach ve.100 2>&1); rc=$?
 tap_is "$rc" 0 "xdpblock detach ve.100: exit 0 ($out)"
 tap_is "$(ls "/sys/fs/bpf/$XDPBLOCK_PINS" 2>/dev/null | grep -c '^link-')" 0 "xdpblock: no link pin left"
 

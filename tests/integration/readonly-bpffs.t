@@ -10,20 +10,10 @@ set -uo pipefail
 tap_require_root
 command -v unshare >/dev/null || tap_bail "no unshare"
 
-T=$TPK_BUILD/tcdrop X=$TPK_BUILD/xdpblock
-export XDPBLOCK_PINS=readonly$$
-ns=$(tap_name ro)
+. "$(dirname "$(readlink -f "$0")")/../lib/toolns.sh"
 TMP=$(mktemp -d /tmp/readonly.XXXXXX)
-cleanup() {
-	ip netns exec "$ns" "$X" detach r0 >/dev/null 2>&1
-	ip netns exec "$ns" "$T" detach r0 >/dev/null 2>&1
-	"$X" flush >/dev/null 2>&1
-	rm -rf "/sys/fs/bpf/$XDPBLOCK_PINS" "$TMP"
-	ip netns del "$ns" 2>/dev/null
-}
-trap cleanup EXIT
-ip netns add "$ns" || tap_bail "cannot create namespace $ns"
-N() { ip netns exec "$ns" "$@"; }
+toolns_extra() { rm -rf "$TMP"; }
+toolns_up readonly ro r0
 N ip link add r0 type veth peer r1 && N ip link set r0 up && N ip link set r1 up ||
 	tap_bail "cannot create a veth in $ns"
 on() { N bpftool net show dev "$1" 2>/dev/null | grep -c "^$1(" ; }

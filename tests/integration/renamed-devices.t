@@ -7,22 +7,8 @@ set -uo pipefail
 . "$(dirname "$(readlink -f "$0")")/../lib/tap.sh"
 tap_require_root
 
-T=$TPK_BUILD/tcdrop X=$TPK_BUILD/xdpblock
-export XDPBLOCK_PINS=renamed$$
-ns=$(tap_name ren)
-cleanup() {
-	for d in ra0 rb0; do
-		ip netns exec "$ns" "$X" detach $d >/dev/null 2>&1
-		ip netns exec "$ns" "$T" detach $d >/dev/null 2>&1
-	done
-	ip netns exec "$ns" "$X" flush >/dev/null 2>&1
-	rm -rf "/sys/fs/bpf/$XDPBLOCK_PINS"
-	ip netns del "$ns" 2>/dev/null
-}
-trap cleanup EXIT
-ip netns add "$ns" || tap_bail "cannot create namespace $ns"
-ino=$(stat -L -c %i "/run/netns/$ns")
-N() { ip netns exec "$ns" "$@"; }
+. "$(dirname "$(readlink -f "$0")")/../lib/toolns.sh"
+toolns_up renamed ren ra0 rb0
 veth() { N ip link add "$1" type veth peer "$2" && N ip link set "$1" up && N ip link set "$2" up; }
 rename() { N ip link set "$1" down && N ip link set "$1" name "$2" && N ip link set "$2" up; }
 # "xdp" / "tcx/ingress" / "clsact/ingress" per program on DEV.

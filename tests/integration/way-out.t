@@ -9,26 +9,18 @@ set -uo pipefail
 . "$(dirname "$(readlink -f "$0")")/../lib/tap.sh"
 tap_require_root
 
-T=$TPK_BUILD/tcdrop X=$TPK_BUILD/xdpblock
-export XDPBLOCK_PINS=way-out$$
-ns=$(tap_name wout)
-cleanup() {
-	ip netns exec "$ns" "$X" flush >/dev/null 2>&1
-	rm -rf "/sys/fs/bpf/$XDPBLOCK_PINS"
-	ip netns del "$ns" 2>/dev/null
-}
-trap cleanup EXIT
-in_ns() { ip netns exec "$ns" "$@"; }
+. "$(dirname "$(readlink -f "$0")")/../lib/toolns.sh"
+toolns_up way-out wout
 
 # fresh: a namespace with v0 (198.18.1.1/24) and v1 (198.18.2.1/24), no route
 # beyond their subnets.
 fresh() {
 	ip netns del "$ns" 2>/dev/null
 	ip netns add "$ns" || tap_bail "cannot create namespace $ns"
-	in_ns ip link set lo up
+	N ip link set lo up
 	for i in 0 1; do
-		in_ns ip link add v$i type veth peer p$i && in_ns ip link set v$i up &&
-			in_ns ip link set p$i up && in_ns ip addr add 198.18.$((i + 1)).1/24 dev v$i ||
+		N ip link add v$i type veth peer p$i && N ip link set v$i up &&
+			N ip link set p$i up && N ip addr add 198.18.$((i + 1)).1/24 dev v$i ||
 			tap_bail "cannot set up v$i in $ns"
 	done
 }
@@ -39,60 +31,60 @@ guarded() {
 	local desc=$1 dev=$2 via=${3:-} out rc want
 	want="^(tcdrop|xdpblock): $dev carries this namespace's way out"
 	[ -n "$via" ] && want="^(tcdrop|xdpblock): $dev is a port of $via, which carries this namespace's way out"
-	out=$(in_ns "$T" attach "$dev" 2>&1); rc=$?
+	out=$(N "$T" attach "$dev" 2>&1); rc=$?
 	tap_like "$rc:$out" "^2:${want#^}" "$desc: tcdrop attach $dev refused"
-	out=$(in_ns "$X" attach "$dev" --mode skb 2>&1); rc=$?
+	out=$(N "$X" attach "$dev" --mode skb 2>&1); rc=$?
 	tap_like "$rc:$out" "^2:${want#^}" "$desc: xdpblock attach $dev refused"
-	out=$(in_ns "$T" attach "$dev" --force 2>&1); rc=$?
+	out=$(N "$T" attach "$dev" --force 2>&1); rc=$?
 	tap_is "$rc" 0 "$desc: tcdrop attach --force takes it ($out)"
-	in_ns "$T" detach "$dev" >/dev/null 2>&1
-	out=$(in_ns "$X" attach "$dev" --mode skb --force 2>&1); rc=$?
+	N "$T" detach "$dev" >/dev/null 2>&1
+	out=$(N "$X" attach "$dev" --mode skb --force 2>&1); rc=$?
 	tap_is "$rc" 0 "$desc: xdpblock attach --force takes it ($out)"
-	in_ns "$X" detach "$dev" >/dev/null 2>&1
+	N "$X" detach "$dev" >/dev/null 2>&1
 }
 free_dev() {
 	local desc=$1 dev=$2 out rc
-	out=$(in_ns "$T" attach "$dev" 2>&1); rc=$?
+	out=$(N "$T" attach "$dev" 2>&1); rc=$?
 	tap_is "$rc" 0 "$desc: tcdrop attach $dev, no way out there ($out)"
-	in_ns "$T" detach "$dev" >/dev/null 2>&1
-	out=$(in_ns "$X" attach "$dev" --mode skb 2>&1); rc=$?
+	N "$T" detach "$dev" >/dev/null 2>&1
+	out=$(N "$X" attach "$dev" --mode skb 2>&1); rc=$?
 	tap_is "$rc" 0 "$desc: xdpblock attach $dev, no way out there ($out)"
-	in_ns "$X" detach "$dev" >/dev/null 2>&1
+	N "$X" detach "$dev" >/dev/null 2>&1
 }
 
 fresh
 free_dev "no default route" v1
-in_ns ip route add default via 198.18.1.2 dev v0
+N ip route add default via 198.18.1.2 dev v0
 guarded "plain default" v0
 free_dev "plain default on v0" v1
 
 fresh
-in_ns ip route add default nexthop via 198.18.1.2 dev v0 nexthop via 198.18.2.2 dev v1
+N ip route add default nexthop via 198.18.1.2 dev v0 nexthop via 198.18.2.2 dev v1
 guarded "multipath default, second hop" v1
 
 fresh
-if in_ns ip nexthop add id 1 via 198.18.1.2 dev v0 2>/dev/null; then
-	in_ns ip nexthop add id 2 via 198.18.2.2 dev v1 && in_ns ip nexthop add id 10 group 1/2 &&
-		in_ns ip route add default nhid 10
+if N ip nexthop add id 1 via 198.18.1.2 dev v0 2>/dev/null; then
+	N ip nexthop add id 2 via 198.18.2.2 dev v1 && N ip nexthop add id 10 group 1/2 &&
+		N ip route add default nhid 10
 	guarded "nexthop group member" v1
 else
 	tap_skip "nexthop group member" "no nexthop objects in this kernel (5.3+)"
 fi
 
 fresh
-in_ns ip route add default via 198.18.2.2 dev v1 table 100
-in_ns ip rule add from all lookup 100 pref 100
+N ip route add default via 198.18.2.2 dev v1 table 100
+N ip rule add from all lookup 100 pref 100
 guarded "default in table 100, picked by ip rule" v1
 
 fresh
-in_ns ip route add 0.0.0.0/1 via 198.18.2.2 dev v1
-in_ns ip route add 128.0.0.0/1 via 198.18.2.2 dev v1
+N ip route add 0.0.0.0/1 via 198.18.2.2 dev v1
+N ip route add 128.0.0.0/1 via 198.18.2.2 dev v1
 guarded "split default 0/1 + 128/1" v1
 
 fresh
-in_ns ip addr flush dev v1
-in_ns ip link add br0 type bridge && in_ns ip link set br0 up && in_ns ip link set v1 master br0 &&
-	in_ns ip addr add 198.18.2.1/24 dev br0 && in_ns ip route add default via 198.18.2.2 dev br0
+N ip addr flush dev v1
+N ip link add br0 type bridge && N ip link set br0 up && N ip link set v1 master br0 &&
+	N ip addr add 198.18.2.1/24 dev br0 && N ip route add default via 198.18.2.2 dev br0
 guarded "port of a bridge carrying the default" v1 br0
 
 ip netns del "$ns"
