@@ -8,8 +8,7 @@ set -uo pipefail
 . "$(dirname "$(readlink -f "$0")")/../lib/tracepkt.sh"
 tap_require_root
 
-TMP=$(mktemp -d /tmp/tpk-out.XXXXXX)
-trap 'jobs -p | xargs -r kill 2>/dev/null; rm -rf "$TMP"' EXIT
+scratch tpk-out
 
 # full TOOL ARGS...: stdout on /dev/full: exit 1, one line naming the error.
 full() {

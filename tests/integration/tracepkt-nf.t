@@ -10,8 +10,7 @@ set -uo pipefail
 . "$(dirname "$(readlink -f "$0")")/../lib/tracepkt.sh"
 tap_require_root
 
-TMP=$(mktemp -d /tmp/tpk-nf.XXXXXX)
-trap 'jobs -p | xargs -r kill 2>/dev/null; fixtures_down; rm -rf "$TMP"' EXIT
+scratch tpk-nf
 
 # --- rules ---------------------------------------------------------------------
 # fw FLAVOUR V NS TABLE HOOK VERDICT: make rule 1 of that table and hook

@@ -17,8 +17,7 @@ set -uo pipefail
 . "$(dirname "$(readlink -f "$0")")/../lib/tracepkt.sh"
 tap_require_root
 
-TMP=$(mktemp -d /tmp/tpk-truth.XXXXXX)
-trap 'jobs -p | xargs -r kill 2>/dev/null; fixtures_down; rm -rf "$TMP"' EXIT
+scratch tpk-truth
 ECHO6_EXT=$(dirname "$(readlink -f "$0")")/../lib/echo6-ext
 # Under emulation (the kernel matrix) each run costs seconds: there the
 # drop-free pings are loopback's and the router's, the routes that drop

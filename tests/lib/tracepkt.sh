@@ -88,6 +88,13 @@ fixtures_down() {
 	done
 }
 
+# scratch NAME: TMP, a folder of the test's own; at exit it goes, with the
+# test's background jobs (tracers) and the fixtures it brought up.
+scratch() {
+	TMP=$(mktemp -d "/tmp/$1.XXXXXX")
+	trap 'jobs -p | xargs -r kill 2>/dev/null; fixtures_down; rm -rf "$TMP"' EXIT
+}
+
 # tracer_ready PID: wait until the tracepkt running as PID traces, up to 60 s
 # (emulated kernels take seconds to load and attach). tracepkt opens its ring
 # buffer's epoll only after every program is attached, so that fd is the
