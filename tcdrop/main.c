@@ -4,25 +4,15 @@
  * `tc qdisc add dev X clsact; tc filter add dev X ingress bpf da obj
  * prog.o` does by hand, as one command, safe to type on a live machine. */
 #include <argp.h>
-#include <errno.h>
 #include <net/if.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <sys/socket.h>
-#include <unistd.h>
-#include <linux/if_arp.h>
 
 #include "addr.h"
 #include "cmd.h"
-#include "sys.h"
 #include "util.h"
-#include "attach.h"
+#include "commands.h"
 #include "filter.h"
-#include "defroute.h"
-#include "status.h"
-#include "store.h"
 
 /* Option groups: which options go with which commands. */
 enum {
@@ -47,15 +37,7 @@ static struct tpk_cmds cmds = {
 	.v = cmd_table, .n = ARRAY_SIZE(cmd_table), .json_group = G_JSON, .end = check_end,
 };
 
-#define DIR_IN	(1 << TCDROP_INGRESS)
-#define DIR_OUT	(1 << TCDROP_EGRESS)
-
-static struct env {
-	const char *dev;
-	unsigned int dirs;	/* DIR_* bits, 0: the command's default */
-	bool legacy, force;
-	struct tcdrop_opts opts;
-} env = {
+static struct tcdrop_cli env = {
 	.opts.proto = -1,
 };
 
@@ -177,15 +159,15 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case 'i':
 	case OPT_INGRESS:
 		tpk_cmds_opt(&cmds, G_DIRS, "--ingress");
-		env.dirs |= DIR_IN;
+		env.dirs |= TCDROP_DIR_IN;
 		break;
 	case 'e':
 		tpk_cmds_opt(&cmds, G_DIRS, "--egress");
-		env.dirs |= DIR_OUT;
+		env.dirs |= TCDROP_DIR_OUT;
 		break;
 	case 'b':
 		tpk_cmds_opt(&cmds, G_DIRS, "--both");
-		env.dirs |= DIR_IN | DIR_OUT;
+		env.dirs |= TCDROP_DIR_IN | TCDROP_DIR_OUT;
 		break;
 	case 'p':
 		tpk_cmds_opt(&cmds, G_ATTACH, "--proto");
@@ -219,197 +201,24 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	}
 	return 0;
 }
-
-static const char *dir_word(int dir)
+/* The table's commands: what the command line asked, to the command. */
+static int cmd_attach(char **args, int n)
 {
-	return dir == TCDROP_EGRESS ? "egress" : "ingress";
+	(void)args, (void)n;
+	return tcdrop_cmd_attach(&env);
 }
 
-/* Devices without a link-layer header (tun, wireguard, ipip) hand tc the
- * IP header first. */
-static bool no_l2(const char *dev)
+static int cmd_detach(char **args, int n)
 {
-	struct ifreq ifr = { 0 };
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	bool none = false;
-
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", dev);
-	if (fd >= 0 && !ioctl(fd, SIOCGIFHWADDR, &ifr))
-		none = ifr.ifr_hwaddr.sa_family != ARPHRD_ETHER &&
-		       ifr.ifr_hwaddr.sa_family != ARPHRD_LOOPBACK;
-	if (fd >= 0)
-		close(fd);
-	return none;
+	(void)args, (void)n;
+	return tcdrop_cmd_detach(&env);
 }
 
-static int find_entry(struct tcdrop_entry *v, int n, int ifindex, const char *name, int dir)
+static int cmd_status(char **args, int n)
 {
-	for (int i = 0; i < n; i++)
-		if (v[i].info.dir == dir &&
-		    (ifindex > 0 ? v[i].info.ifindex == (__u32)ifindex
-				 : !strcmp(v[i].info.ifname, name)))
-			return i;
-	return -1;
-}
-
-static volatile sig_atomic_t interrupted;
-
-/* What every command does first, under the lock: sweep the pins a deleted
- * namespace left, and finish what a killed command left half made. A
- * command that changes pins also checks bpffs is writable and holds
- * Ctrl-C (it only sets a flag nobody reads): an attach or detach, once
- * started, runs to its end (or its undo) rather than stop half way. Only
- * attach makes tcdrop's folder, so a failed detach or status leaves none.
- * 0, or -EIO: the system's failure, printed. */
-static int prepare(bool writes, bool create)
-{
-	if (tcdrop_store_open() || tcdrop_lock(create))
-		return -EIO;
-	if (writes && tpk_require_writable(tcdrop_store_dir()))
-		return -EIO;
-	tcdrop_store_prune();
-	tcdrop_recover();
-	if (writes)
-		tpk_signals_setup(&interrupted);
-	return 0;
-}
-
-static int cmd_attach(char **args, int nargs)
-{
-	struct tcdrop_target t = { .ifname = args[0] };
-	struct tcdrop_entry *v = NULL;
-	int n, done = 0, err;
-	unsigned int dirs = env.dirs ? env.dirs : DIR_IN;
-
-	(void)nargs;
-	t.ifindex = tpk_ifindex(env.dev);
-	if (t.ifindex < 0)
-		return t.ifindex;
-	if (!env.force && tpk_way_out_refuse(env.dev, t.ifindex))
-		return -TPK_EINPUT;
-	err = prepare(true, true);
-	if (err)
-		return err;
-	tcdrop_cfg_build(&env.opts, &t.cfg);
-	t.cfg.no_l2 = no_l2(env.dev);
-	t.mech = !env.legacy && tcdrop_tcx_supported() ? TCDROP_TCX : TCDROP_LEGACY;
-
-	/* Refuse before changing anything, so --both never half-applies. An
-	 * entry whose link or filter is gone (removed with tc, or left by a
-	 * namespace whose inode got reused) is no attachment: replace it. */
-	n = tcdrop_store_list(&v);
-	for (int pass = 0; pass < 2; pass++)
-		for (int dir = TCDROP_INGRESS; dir <= TCDROP_EGRESS; dir++) {
-			int k = (dirs & (1u << dir)) ? find_entry(v, n, t.ifindex, env.dev, dir) : -1;
-			bool gone = k >= 0 && tcdrop_entry_state(&v[k]) == TCDROP_ST_GONE;
-
-			if (k >= 0 && !gone && !pass) {
-				tpk_err("%s %s: already attached (see tcdrop status %s)", env.dev,
-					dir_word(dir), env.dev);
-				free(v);
-				return -TPK_EINPUT;
-			}
-			if (gone && pass && tcdrop_detach(&v[k])) {
-				free(v);
-				return -EIO;
-			}
-		}
-	free(v);
-
-	for (int dir = TCDROP_INGRESS; dir <= TCDROP_EGRESS; dir++) {
-		if (!(dirs & (1u << dir)))
-			continue;
-		t.dir = dir;
-		err = tcdrop_attach(&t);
-		if (err) {
-			if (done)
-				goto undo;
-			return err == -TPK_EINPUT ? err : -EIO;
-		}
-		done |= 1u << dir;
-	}
-	return 0;
-
-undo:
-	n = tcdrop_store_list(&v);
-	for (int dir = TCDROP_INGRESS; dir <= TCDROP_EGRESS; dir++) {
-		int k = (done & (1u << dir)) ? find_entry(v, n, t.ifindex, env.dev, dir) : -1;
-
-		if (k >= 0)
-			tcdrop_detach(&v[k]);
-	}
-	free(v);
-	return -EIO;
-}
-
-static int cmd_detach(char **args, int nargs)
-{
-	struct tcdrop_entry *v = NULL;
-	int n, idx[2], ifindex, found = 0, err = 0;
-	unsigned int dirs = env.dirs ? env.dirs : DIR_IN | DIR_OUT;
-
-	(void)args, (void)nargs;
-	err = prepare(true, false);
-	if (err)
-		return err;
-	/* A deleted device can still have pins: find them by the name they had. */
-	ifindex = if_nametoindex(env.dev);
-	n = tcdrop_store_list(&v);
-	if (n < 0) {
-		tpk_err_errno(n, "cannot read %s", tcdrop_store_dir());
-		return -EIO;
-	}
-	for (int dir = TCDROP_INGRESS; dir <= TCDROP_EGRESS; dir++) {
-		idx[dir] = (dirs & (1u << dir)) ? find_entry(v, n, ifindex, env.dev, dir) : -1;
-		found += idx[dir] >= 0;
-		if (idx[dir] < 0 && env.dirs && (dirs & (1u << dir))) {
-			tpk_err("%s %s: tcdrop is not attached there", env.dev, dir_word(dir));
-			free(v);
-			return -TPK_EINPUT;
-		}
-	}
-	if (!found) {
-		if (ifindex <= 0)
-			tpk_err("no such device '%s', and no tcdrop attachment by that name", env.dev);
-		else
-			tpk_err("%s: tcdrop is not attached there", env.dev);
-		free(v);
-		return -TPK_EINPUT;
-	}
-	for (int dir = TCDROP_INGRESS; dir <= TCDROP_EGRESS; dir++)
-		if (idx[dir] >= 0 && tcdrop_detach(&v[idx[dir]]))
-			err = -EIO;
-	free(v);
-	return err;
-}
-
-static int cmd_status(char **args, int nargs)
-{
-	struct tcdrop_entry *v = NULL;
-	struct tcdrop_row *rows = NULL;
-	int n, ifindex = 0, err;
-
-	(void)args, (void)nargs;
-	if (env.dev) {
-		ifindex = if_nametoindex(env.dev);
-		if (!ifindex) {
-			tpk_err("no such device '%s'", env.dev);
-			return -TPK_EINPUT;
-		}
-	}
-	err = prepare(false, false);
-	if (err)
-		return err;
-	n = tcdrop_store_list(&v);
-	if (n < 0) {
-		tpk_err_errno(n, "cannot read %s", tcdrop_store_dir());
-		return -EIO;
-	}
-	n = tcdrop_status_collect(v, n, ifindex, &rows);
-	err = n < 0 || tcdrop_status_render(stdout, rows, n, cmds.json) ? -EIO : 0;
-	free(rows);
-	free(v);
-	return err;
+	(void)args, (void)n;
+	env.json = cmds.json;
+	return tcdrop_cmd_status(&env);
 }
 
 int main(int argc, char **argv)
