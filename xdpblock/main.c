@@ -2,19 +2,14 @@
 /* xdpblock: an XDP blocklist of source prefixes, with optional protocol and
  * destination ports, edited on the fly through maps pinned in bpffs. */
 #include <argp.h>
-#include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <linux/if_link.h>
 
 #include "cmd.h"
-#include "links.h"
-#include "output.h"
+#include "commands.h"
 #include "rules.h"
 #include "state.h"
-#include "sys.h"
-#include "defroute.h"
 #include "util.h"
 
 /* Option groups: which options go with which commands. */
@@ -26,7 +21,8 @@ enum {
 
 static int cmd_attach(char **args, int n);
 static int cmd_detach(char **args, int n);
-static int cmd_rules(char **args, int n);
+static int cmd_add(char **args, int n);
+static int cmd_remove(char **args, int n);
 static int cmd_list(char **args, int n);
 static int cmd_flush(char **args, int n);
 static int cmd_status(char **args, int n);
@@ -34,8 +30,8 @@ static int cmd_status(char **args, int n);
 static const struct tpk_cmd cmd_table[] = {
 	{ "attach", cmd_attach, 1, 1, "DEV", G_ATTACH, false, false },
 	{ "detach", cmd_detach, 1, 1, "DEV", 0, false, false },
-	{ "add", cmd_rules, 0, 1, "ADDR[/LEN] or --file", G_RULES, false, false },
-	{ "remove", cmd_rules, 0, 1, "ADDR[/LEN] or --file", G_RULES, false, false },
+	{ "add", cmd_add, 0, 1, "ADDR[/LEN] or --file", G_RULES, false, false },
+	{ "remove", cmd_remove, 0, 1, "ADDR[/LEN] or --file", G_RULES, false, false },
 	{ "list", cmd_list, 0, 0, "", G_JSON, false, false },
 	{ "flush", cmd_flush, 0, 0, "", 0, false, false },
 	{ "status", cmd_status, 0, 0, "", G_JSON, false, false },
@@ -54,18 +50,7 @@ static struct tpk_cmds cmds = {
 	.check = pins_name_ok, .end = check_end,
 };
 
-static struct env {
-	const char *mode;
-	uint32_t xdp_flags;
-	const char *proto, *port, *file;
-	enum xb_port_dir port_dir;
-	bool force;
-} env;
-
-static bool is(const char *name)
-{
-	return !strcmp(cmds.cmd->name, name);
-}
+static struct xb_cli env;
 
 enum { OPT_FORCE = 0x100, OPT_DPORT, OPT_SPORT };
 
@@ -172,163 +157,21 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	}
 	return 0;
 }
-
-/* Rules of add/remove, all parsed before anything changes. */
-static int read_rules(const char *addr, struct xb_rule **rules, size_t *n)
+/* The table's commands: what the command line asked, to the command. */
+static int run(int (*cmd)(const struct xb_cli *c), char **args, int n)
 {
-	char err[256];
-
-	if (env.file)
-		return xb_rules_read(env.file, rules, n);
-	*rules = calloc(1, sizeof(**rules));
-	if (!*rules)
-		return -ENOMEM;
-	if (xb_rule_make(addr, env.proto, env.port, env.port_dir, *rules, err, sizeof(err))) {
-		tpk_err("%s", err);
-		free(*rules);
-		*rules = NULL;
-		return -TPK_EINPUT;
-	}
-	*n = 1;
-	return 0;
+	env.arg = n ? args[0] : NULL;
+	env.json = cmds.json;
+	return cmd(&env);
 }
 
-static int cmd_rules(char **args, int nargs)
-{
-	bool add = is("add");
-	struct xb_state s;
-	struct xb_rule *rules = NULL;
-	size_t n = 0, added = 0, skipped = 0;
-	char text[128];
-	int err;
-
-	err = read_rules(nargs ? args[0] : NULL, &rules, &n);
-	if (err)
-		return err;
-	err = xb_state_open(&s, add ? XB_CREATE : XB_WRITE);
-	if (!err && add)
-		err = xb_state_add(&s, rules, n, &added, &skipped);
-	else if (!err)
-		err = xb_state_remove(&s, rules, n, &added, &skipped);
-	xb_state_close(&s);
-	if (!err && env.file && add)
-		printf("added %zu rules (%zu already present)\n", added, skipped);
-	else if (!err && env.file)
-		printf("removed %zu rules (%zu repeated)\n", added, skipped);
-	else if (!err && skipped && add) {
-		xb_rule_str(&rules[0], text, sizeof(text));
-		tpk_err("already blocked: %s", text);
-	}
-	if (!err && add && added)
-		xb_port_note(rules, n);
-	free(rules);
-	return err;
-}
-
-static int cmd_attach(char **args, int nargs)
-{
-	enum xb_prog prog = XB_PROG_NONE;
-	struct xb_state s;
-	int err, ifindex;
-
-	(void)nargs;
-	/* Before anything is made in bpffs. */
-	err = xb_prog_choose(&prog);
-	if (err)
-		return err;
-	ifindex = tpk_ifindex(args[0]);
-	if (ifindex < 0)
-		return ifindex;
-	if (!env.force && tpk_way_out_refuse(args[0], ifindex))
-		return -TPK_EINPUT;
-	err = xb_state_open(&s, XB_CREATE);
-	if (!err && s.dir_fd >= 0)
-		err = tpk_require_writable(s.dir);
-	if (!err)
-		err = xb_link_attach(&s, args[0], env.xdp_flags, prog);
-	xb_state_close(&s);
-	return err;
-}
-
-static int cmd_detach(char **args, int nargs)
-{
-	struct xb_state s;
-	int err;
-
-	(void)nargs;
-	err = xb_state_open(&s, XB_WRITE);
-	if (!err && s.dir_fd >= 0)
-		err = tpk_require_writable(s.dir);
-	if (!err)
-		err = xb_link_detach(&s, args[0]);
-	xb_state_close(&s);
-	return err;
-}
-
-static int cmd_list(char **args, int nargs)
-{
-	struct xb_state s;
-	struct xb_row *rows = NULL;
-	size_t n = 0;
-	int err;
-
-	err = xb_state_open(&s, XB_READ);
-	if (!err)
-		err = xb_state_rows(&s, &rows, &n);
-	(void)args, (void)nargs;
-	xb_state_close(&s);
-	if (!err)
-		xb_print_rules(stdout, rows, n, cmds.json);
-	free(rows);
-	return err ? -EIO : 0;	/* printed; what it read was no input of the user's */
-}
-
-static int cmd_status(char **args, int nargs)
-{
-	struct xb_status st = { 0 };
-	struct xb_link *links = NULL;
-	struct xb_row *rows = NULL;
-	struct xb_state s;
-	size_t n = 0;
-	int err;
-
-	err = xb_state_open(&s, XB_READ);
-	if (!err)
-		err = xb_links(&s, &links, &st.n_links);
-	if (!err)
-		err = xb_state_rows(&s, &rows, &n);
-	if (!err) {
-		st.dir = s.dir;
-		st.exists = xb_state_has_maps(&s);
-		st.links = links;
-		for (size_t i = 0; i < n; i++)
-			*(rows[i].family == AF_INET ? &st.rules_v4 : &st.rules_v6) += 1;
-		xb_state_totals(&s, st.totals);
-		xb_print_status(stdout, &st, cmds.json);
-	}
-	(void)args, (void)nargs;
-	xb_state_close(&s);
-	free(links);
-	free(rows);
-	return err ? -EIO : 0;
-}
-
-static int cmd_flush(char **args, int nargs)
-{
-	struct xb_state s;
-	int live, err;
-
-	err = xb_state_open(&s, XB_WRITE);
-	if (!err && s.dir_fd >= 0)
-		err = tpk_require_writable(s.dir);
-	if (!err && s.dir_fd >= 0) {
-		live = xb_links_prune(&s);
-		err = live < 0 ? live : xb_state_flush(&s, live == 0);
-	}
-	(void)args, (void)nargs;
-	xb_state_close(&s);
-	return err ? -EIO : 0;
-}
+static int cmd_add(char **args, int n) { return run(xb_cmd_add, args, n); }
+static int cmd_remove(char **args, int n) { return run(xb_cmd_remove, args, n); }
+static int cmd_attach(char **args, int n) { return run(xb_cmd_attach, args, n); }
+static int cmd_detach(char **args, int n) { return run(xb_cmd_detach, args, n); }
+static int cmd_list(char **args, int n) { return run(xb_cmd_list, args, n); }
+static int cmd_flush(char **args, int n) { return run(xb_cmd_flush, args, n); }
+static int cmd_status(char **args, int n) { return run(xb_cmd_status, args, n); }
 
 int main(int argc, char **argv)
 {
