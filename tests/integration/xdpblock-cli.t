@@ -38,7 +38,7 @@ ip -n "$NS" link add xva type veth peer name xvb || tap_bail "cannot add veth"
 ip -n "$NS" link set xva up
 ip -n "$NS" link set xvb up
 
-tap_plan 86
+tap_plan 85
 
 # bad DESC WANT ARGS...: exit 2, that one line on stderr, nothing on stdout.
 bad() {
