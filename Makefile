@@ -82,10 +82,10 @@ UNIT_SRCS   := $(wildcard tests/unit/*.c)
 UNIT_BINS   := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 PROGS       := $(addprefix $(BUILD)/,$(TOOLS))
 
-# progdump compiles pcap filters.
-$(BUILD)/progdump: LDLIBS += -lpcap
+# progdump and tracepkt compile pcap filters.
+$(BUILD)/progdump $(BUILD)/tracepkt: LDLIBS += -lpcap
 ifneq ($(STATIC_OBJS),)
-$(BUILD)/progdump: LDLIBS += -ldbus-1
+$(BUILD)/progdump $(BUILD)/tracepkt: LDLIBS += -ldbus-1
 endif
 
 # --version names the options a build was made with (lib/version.c).

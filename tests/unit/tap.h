@@ -3,6 +3,7 @@
 #ifndef TPK_TAP_H
 #define TPK_TAP_H
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -35,6 +36,20 @@ static inline void tap_is_int(long long got, long long want, const char *desc)
 	tap_ok(got == want, desc);
 	if (got != want)
 		printf("#      got: %lld\n# expected: %lld\n", got, want);
+}
+
+/* A comment for the reader of a failure, each line as "# ...". */
+__attribute__((format(printf, 1, 2)))
+static inline void tap_diag(const char *fmt, ...)
+{
+	char buf[8192];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	for (char *l = strtok(buf, "\n"); l; l = strtok(NULL, "\n"))
+		printf("# %s\n", l);
 }
 
 static inline int tap_exit(void)
