@@ -101,11 +101,33 @@ static int size_of(uint16_t code, uint8_t *sz)
 	return 0;
 }
 
+/* The loads A and X share: a constant, the packet's length, a scratch
+ * word. 1 when f is none of them. */
+static int load_reg(struct emit *e, const struct sock_filter *f, uint8_t dst)
+{
+	switch (BPF_MODE(f->code)) {
+	case BPF_IMM:
+		put(e, BPF_ALU | BPF_MOV | BPF_K, dst, 0, 0, (int32_t)f->k);
+		return 0;
+	case BPF_LEN:
+		put(e, BPF_LDX | BPF_MEM | BPF_W, dst, BPF_REG_10, WIRELEN_OFF, 0);
+		return 0;
+	case BPF_MEM:
+		if (f->k >= BPF_MEMWORDS)
+			return -1;
+		put(e, BPF_LDX | BPF_MEM | BPF_W, dst, BPF_REG_10, MEM_OFF(f->k), 0);
+		return 0;
+	}
+	return 1;
+}
+
 static int translate_ld(struct emit *e, const struct sock_filter *f, int reject)
 {
 	uint8_t sz;
-	int size = size_of(f->code, &sz);
+	int size = size_of(f->code, &sz), err = load_reg(e, f, R_A);
 
+	if (err <= 0)
+		return err;
 	switch (BPF_MODE(f->code)) {
 	case BPF_ABS:
 		if (!size)
@@ -119,35 +141,17 @@ static int translate_ld(struct emit *e, const struct sock_filter *f, int reject)
 		load_ind(e, reject, f->k, size, sz);
 		to_host(e, R_A, size);
 		return 0;
-	case BPF_IMM:
-		put(e, BPF_ALU | BPF_MOV | BPF_K, R_A, 0, 0, (int32_t)f->k);
-		return 0;
-	case BPF_LEN:
-		put(e, BPF_LDX | BPF_MEM | BPF_W, R_A, BPF_REG_10, WIRELEN_OFF, 0);
-		return 0;
-	case BPF_MEM:
-		if (f->k >= BPF_MEMWORDS)
-			return -1;
-		put(e, BPF_LDX | BPF_MEM | BPF_W, R_A, BPF_REG_10, MEM_OFF(f->k), 0);
-		return 0;
 	}
 	return -1;
 }
 
 static int translate_ldx(struct emit *e, const struct sock_filter *f, int reject)
 {
+	int err = load_reg(e, f, R_X);
+
+	if (err <= 0)
+		return err;
 	switch (BPF_MODE(f->code)) {
-	case BPF_IMM:
-		put(e, BPF_ALU | BPF_MOV | BPF_K, R_X, 0, 0, (int32_t)f->k);
-		return 0;
-	case BPF_LEN:
-		put(e, BPF_LDX | BPF_MEM | BPF_W, R_X, BPF_REG_10, WIRELEN_OFF, 0);
-		return 0;
-	case BPF_MEM:
-		if (f->k >= BPF_MEMWORDS)
-			return -1;
-		put(e, BPF_LDX | BPF_MEM | BPF_W, R_X, BPF_REG_10, MEM_OFF(f->k), 0);
-		return 0;
 	case BPF_MSH:	/* X = 4 * (P[k] & 0xf): an IPv4 header's length */
 		load_abs(e, reject, R_X, f->k, 1, BPF_B);
 		put(e, BPF_ALU | BPF_AND | BPF_K, R_X, 0, 0, 0xf);
