@@ -41,6 +41,9 @@ export ASAN_OPTIONS ?= halt_on_error=1:abort_on_error=1:detect_leaks=1:log_path=
 export UBSAN_OPTIONS ?= halt_on_error=1:abort_on_error=1:print_stacktrace=1:log_path=$(SAN_LOGS)/ubsan
 SAN_BEFORE  = rm -rf $(SAN_LOGS) && mkdir -p $(SAN_LOGS)
 SAN_AFTER   = @if [ -n "$$(ls -A $(SAN_LOGS))" ]; then cat $(SAN_LOGS)/*; echo "sanitizer reports or aborts in $(SAN_LOGS):" $$(ls $(SAN_LOGS)) >&2; exit 1; fi; echo "no sanitizer reports"
+# Files that test packaging, or run only what the plain build runs anyway
+# (fuzzers, fixtures, bench's sender): nothing there for the sanitizers.
+SAN_SKIP    := deb.t static.t install.t fuzz.t bench-smoke.t fixtures.t
 endif
 # STATIC=1: self-contained binaries in build-static/ for hosts without our
 # libraries (and for the kernel matrix's guests): libbpf, libelf, zlib,
@@ -187,13 +190,17 @@ fuzz: $(FUZZ_BINS)
 check-unit: $(UNIT_BINS)
 	prove --exec '' $(UNIT_BINS)
 
+# prove shows each file's time (what CI's budget is made of).
+PROVE_FLAGS ?= --timer
+INTEGRATION_TESTS = $(filter-out $(addprefix tests/integration/,$(SAN_SKIP)),$(wildcard tests/integration/*.t))
+
 # Integration tests need root; they find the tools through TPK_BUILD. Then
 # the same integration tests on the kernel matrix, unless SKIP_MATRIX=1.
 # The static build comes first, so that static.t tests it here too.
 check: all $(UNIT_BINS)
 	$(if $(filter-out 0,$(SKIP_MATRIX)),,$(VM_MAKE))
 	$(SAN_BEFORE)
-	TPK_BUILD=$(abspath $(BUILD)) prove $(PROVE_FLAGS) --exec '' $(UNIT_BINS) tests/integration/*.t
+	TPK_BUILD=$(abspath $(BUILD)) prove $(PROVE_FLAGS) --exec '' $(UNIT_BINS) $(INTEGRATION_TESTS)
 	$(SAN_AFTER)
 	$(if $(filter-out 0,$(SKIP_MATRIX)),@echo "kernel matrix skipped (SKIP_MATRIX=$(SKIP_MATRIX))",TPK_BUILD=$(abspath $(BUILD)) TPK_VM_BUILD=$(abspath $(VM_BUILD)) tests/vm/matrix --no-host $(MATRIX_KERNELS))
 
