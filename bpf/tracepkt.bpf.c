@@ -18,12 +18,14 @@ const volatile __u64 filter_netns;
 const volatile char filter_ifname[TPK_IFNAMSIZ];
 const volatile __u64 pidns_dev;
 const volatile __u64 pidns_ino;
+const volatile bool filter_pcap;
 __u32 target_tgid;
 __u32 learned_id;
 
 struct tpk_events_map events SEC(".maps");
 struct tpk_lost_map lost SEC(".maps");
 struct tpk_frags_map frags SEC(".maps");
+struct tpk_pcap_map pcap_pkt SEC(".maps");
 
 static __always_inline int on_dev(struct sk_buff *skb, struct net_device *dev, __u8 point)
 {

@@ -9,6 +9,15 @@
 #endif
 
 #define TPK_IFNAMSIZ	16
+
+/* The copy of a packet a pcap-filter expression reads (tracepkt/cbpf.h's
+ * TPK_CBPF_PKT_MAX): as tcpdump -i on an Ethernet device would see it. */
+#define TPK_PCAP_MAX	256
+struct tpk_pcap_pkt {
+	__u32 caplen;		/* bytes in data */
+	__u32 wirelen;		/* the frame's length */
+	__u8 data[TPK_PCAP_MAX];
+};
 #define TPK_TABLESIZ	32	/* XT_TABLE_MAXNAMELEN; nft names are cut there */
 
 enum tpk_event_kind {

@@ -327,7 +327,7 @@ static __always_inline int on_nfhook(struct bpf_nf_ctx *ctx, bool first)
 			bpf_map_delete_elem(&nf_pending, &skbkey);
 		if ((filter_netns || filter_ifname[0]) && !hook_where(state))
 			return NF_ACCEPT_;
-		if (parse_skb(skb, &next.pkt) || !packet_wanted(&next.pkt))
+		if (parse_skb(skb, &next.pkt) || !packet_wanted(skb, &next.pkt))
 			return NF_ACCEPT_;
 		pos = 0;
 	} else {
@@ -459,7 +459,7 @@ static __always_inline int on_free(struct sk_buff *skb, __u32 reason, __u64 loca
 	}
 	if (!want_drops || !reason_is_drop(reason))
 		return 0;
-	if (parse_skb(skb, &p) || !packet_wanted(&p) || raw_delivered(skb, &p, reason) ||
+	if (parse_skb(skb, &p) || !packet_wanted(skb, &p) || raw_delivered(skb, &p, reason) ||
 	    icmp6_handled(&p, reason, location))
 		return 0;
 	dev = BPF_CORE_READ(skb, dev);

@@ -42,6 +42,8 @@ extern const volatile __u8 filter_host[16];
 extern const volatile __u16 filter_port;		/* host order, 0: none */
 extern const volatile __u64 filter_netns;		/* 0: none */
 extern const volatile char filter_ifname[TPK_IFNAMSIZ];	/* "": none */
+/* --all with a pcap-filter expression: it alone decides (pcap_match). */
+extern const volatile bool filter_pcap;
 
 /* Set when tracepkt runs in a pid namespace of its own (a container): the
  * ping's pid it knows is the one seen from there. */
@@ -268,7 +270,7 @@ static __always_inline int parse_skb(struct sk_buff *skb, struct pkt *p)
 	if (!proto_wanted(p->ipver, p->l4proto))
 		return -1;
 	if (p->frag_off)
-		return frag_recall(p);
+		return filter_pcap ? 0 : frag_recall(p);
 
 	if (p->l4proto == IPPROTO_ICMP_ || p->l4proto == IPPROTO_ICMPV6_) {
 		struct icmphdr ich;
@@ -338,9 +340,75 @@ static __always_inline bool packet_wanted_(const struct pkt *p)
 	return true;
 }
 
-/* ... and remember a wanted first fragment for the later ones. */
-static __always_inline bool packet_wanted(const struct pkt *p)
+struct tpk_pcap_map {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct tpk_pcap_pkt);
+};
+extern struct tpk_pcap_map pcap_pkt SEC(".maps");
+
+/* The expression's filter: user space puts its translation here at load
+ * (tracepkt/inject.c), in place of this body. As built it matches every
+ * packet. The empty asm keeps the three arguments the translation reads,
+ * and makes the result one the compiler cannot know (else it would fold
+ * the call's result into its callers). */
+static __noinline int tpk_pcap_run(const void *data, __u32 caplen, __u32 wirelen)
 {
+	int r = 1;
+
+	asm volatile("" : "+r"(r) : "r"(data), "r"(caplen), "r"(wirelen));
+	return r;
+}
+
+/* Run the expression on the packet as tcpdump -i on an Ethernet device
+ * sees it: from its own Ethernet header where it has one, else from an
+ * Ethernet header made of skb->protocol in front of its IP header. */
+static __always_inline bool pcap_match(struct sk_buff *skb)
+{
+	unsigned char *head = BPF_CORE_READ(skb, head);
+	__u32 data = BPF_CORE_READ(skb, data) - head, tail = BPF_CORE_READ(skb, tail);
+	__u16 mac = BPF_CORE_READ(skb, mac_header), net = BPF_CORE_READ(skb, network_header);
+	__u32 zero = 0, start, off = 0, n;
+	struct tpk_pcap_pkt *b = bpf_map_lookup_elem(&pcap_pkt, &zero);
+
+	if (!b)
+		return false;
+	if (net == 0 || net == (__u16)~0U) {
+		if (mac == (__u16)~0U)
+			return false;
+		net = mac + ETH_HLEN;
+	}
+	if (mac != (__u16)~0U && mac + ETH_HLEN == net) {
+		start = mac;
+	} else {
+		__be16 proto = BPF_CORE_READ(skb, protocol);
+
+		__builtin_memset(b->data, 0, 12);
+		__builtin_memcpy(b->data + 12, &proto, 2);
+		start = net;
+		off = ETH_HLEN;
+	}
+	/* The linear part only: what follows is in pages. */
+	n = tail > start ? tail - start : 0;
+	if (n > TPK_PCAP_MAX - off)
+		n = TPK_PCAP_MAX - off;
+	n &= 0x1ff;	/* bounds the verifier can see */
+	if (n > TPK_PCAP_MAX - off)
+		return false;
+	if (bpf_probe_read_kernel(b->data + off, n, head + start))
+		return false;
+	b->caplen = off + n;
+	/* skb->len counts from skb->data. */
+	b->wirelen = BPF_CORE_READ(skb, len) + data - start + off;
+	return tpk_pcap_run(b->data, b->caplen, b->wirelen) != 0;
+}
+
+/* ... and remember a wanted first fragment for the later ones. */
+static __always_inline bool packet_wanted(struct sk_buff *skb, const struct pkt *p)
+{
+	if (filter_pcap && mode == TPK_MODE_ALL)
+		return pcap_match(skb);
 	if (!packet_wanted_(p))
 		return false;
 	if (p->frag_more && !p->frag_off)
@@ -459,7 +527,7 @@ static __always_inline struct tpk_event *event_start(struct sk_buff *skb, struct
 
 	if (parse_skb(skb, &p))
 		return NULL;
-	if (check && !packet_wanted(&p))
+	if (check && !packet_wanted(skb, &p))
 		return NULL;
 	return event_fill(skb, dev, kind, &p, placed);
 }

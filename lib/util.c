@@ -256,3 +256,23 @@ __attribute__((constructor)) static void san_setup(void)
 	signal(SIGABRT, san_abort);
 }
 #endif
+
+char *tpk_words_join(char **words, int n)
+{
+	size_t len = 1;
+	char *s;
+
+	for (int i = 0; i < n; i++)
+		len += strlen(words[i]) + 1;
+	s = calloc(1, len);
+	if (!s) {
+		tpk_err("out of memory");
+		return NULL;
+	}
+	for (int i = 0; i < n; i++) {
+		if (i)
+			strcat(s, " ");
+		strcat(s, words[i]);
+	}
+	return s;
+}

@@ -67,6 +67,9 @@ void tpk_signals_setup(volatile sig_atomic_t *flag);
 
 /* Strict decimal parse of the whole string into [min, max]. 0 or -EINVAL/-ERANGE. */
 int tpk_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);
+/* Words joined with spaces, as tcpdump joins its arguments into a filter
+ * expression: malloc'ed, or NULL after "out of memory" on stderr. */
+char *tpk_words_join(char **words, int n);
 
 /* Refuse to go on without root, with one line naming what the tool needs
  * root for: caps, or CAP_BPF and CAP_NET_ADMIN when NULL. */

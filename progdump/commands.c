@@ -173,23 +173,12 @@ out:
 
 int pd_cmd_cbpf(const struct pd_cli *c, char **args, int nargs)
 {
-	size_t len = 0;
 	char *expr;
-	int i, ret;
+	int ret;
 
-	/* Words joined with spaces, as tcpdump joins its arguments. */
-	for (i = 0; i < nargs; i++)
-		len += strlen(args[i]) + 1;
-	expr = calloc(1, len);
-	if (!expr) {
-		tpk_err("out of memory");
+	expr = tpk_words_join(args, nargs);
+	if (!expr)
 		return -ENOMEM;
-	}
-	for (i = 0; i < nargs; i++) {
-		if (i)
-			strcat(expr, " ");
-		strcat(expr, args[i]);
-	}
 	ret = pd_cbpf_dump(expr, c->ifname, c->linktype, (int)c->snaplen, !c->no_optimize);
 	free(expr);
 	return ret;

@@ -9,12 +9,14 @@
 #include <string.h>
 #include <netdb.h>
 #include <sys/socket.h>
+#include <linux/bpf.h>
 
 #include "addr.h"
 #include "cmd.h"
 #include "sys.h"
 #include "util.h"
 #include "backend.h"
+#include "pcapfilter.h"
 #include "ping.h"
 #include "probe.h"
 #include "session.h"
@@ -38,11 +40,11 @@ static int cmd_probe(char **args, int n);
  * (or none) the ping. The names are what messages call them. */
 static const struct tpk_cmd cmd_table[] = {
 	{ "a TARGET", cmd_ping, 0, 1, "TARGET", G_TRACE | G_PING | G_JSON, false, true },
-	{ "--all", cmd_all, 0, 0, "no TARGET (use --host)", G_TRACE | G_ALL | G_JSON, false, true },
+	{ "--all", cmd_all, 0, TPK_CMD_MAXARGS, "", G_TRACE | G_ALL | G_JSON, false, true },
 	{ "--probe", cmd_probe, 0, 0, "no TARGET: it traces nothing", G_JSON, true, true },
 };
 
-static int check_target(void);
+static int check_words(void);
 static void check_end(struct argp_state *state);
 
 static struct tpk_cmds cmds = {
@@ -50,7 +52,7 @@ static struct tpk_cmds cmds = {
 	.n = ARRAY_SIZE(cmd_table),
 	.dflt = &cmd_table[0],
 	.json_group = G_JSON,
-	.check = check_target,
+	.check = check_words,
 	.end = check_end,
 	.no_words = true,
 };
@@ -63,6 +65,10 @@ static struct tpk_trace_opts env = {
 
 /* How to ping: TARGET and the options ping itself takes. */
 static struct tpk_ping_opts ping_opts = { .target = DEFAULT_TARGET };
+
+/* --all's words: a pcap-filter expression, in eBPF. */
+#define PCAP_MAX_INSNS 4096
+static struct bpf_insn pcap_insns[PCAP_MAX_INSNS];
 
 static const char doc[] =
 "Follow a ping, or all matching packets, across interfaces, network namespaces\n"
@@ -77,6 +83,8 @@ static const char doc[] =
 "  tracepkt fe80::1%veth0        # a link-local address needs its interface\n"
 "  tracepkt -s 3000 198.18.0.2   # a ping larger than the MTU: every fragment\n"
 "  tracepkt --all --count 10     # the next 10 events of any ping on the host\n"
+"  tracepkt --all 'udp and dst port 53'  # a pcap-filter expression\n"
+"  tracepkt --all tcp port 443 and host 198.18.0.2\n"
 "  tracepkt --all --proto udp --port 53 --json\n"
 "  tracepkt --drops 198.18.0.2    # also say where and why it was dropped\n"
 "  ip netns exec ctr tracepkt 198.18.0.1\n"
@@ -98,7 +106,8 @@ enum {
 };
 
 static const struct argp_option options[] = {
-	{ "all", 'a', NULL, 0, "Trace all matching packets on the host, run no ping", 0 },
+	{ "all", 'a', NULL, 0, "Trace all matching packets on the host, run no ping; words after "
+	  "the options are a pcap-filter expression, as tcpdump takes", 0 },
 	{ "count", 'c', "N", 0, "Stop after N printed events", 0 },
 	{ "proto", 'p', "PROTO", 0, "With --all: icmp (echo only, default), tcp, udp, any, or a number", 0 },
 	{ "host", 'H', "ADDR", 0, "With --all: only packets from or to ADDR", 0 },
@@ -167,6 +176,9 @@ static void check_end(struct argp_state *state)
 {
 	if (!memchr(env.points, true, sizeof(env.points)))
 		argp_failure(state, TPK_EXIT_USAGE, 0, "--points leaves no device tracepoint");
+	if (cmds.nargs && env.all && cmds.given[1])	/* G_ALL */
+		argp_failure(state, TPK_EXIT_USAGE, 0,
+			     "a filter expression takes the place of --proto, --host and --port");
 	if (env.port && env.proto != IPPROTO_TCP && env.proto != IPPROTO_UDP &&
 	    env.proto != TPK_PROTO_ANY)
 		argp_failure(state, TPK_EXIT_USAGE, 0, "--port needs --proto tcp, udp or any");
@@ -321,8 +333,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case ARGP_KEY_ARG:
 		/* inet_aton's shorthands ("10.1" is 10.0.0.1) that ping takes are
 		 * more often a typo than meant: digits and dots make a full
-		 * dotted quad or nothing. */
-		if (!cmds.nargs && (!*arg || strlen(arg) > 1024 ||
+		 * dotted quad or nothing. With --all, the words are an
+		 * expression: libpcap judges them. */
+		if (!env.all && !cmds.nargs && (!*arg || strlen(arg) > 1024 ||
 		    (strspn(arg, "0123456789.") == strlen(arg) &&
 		     tpk_addr_parse(arg, &(struct tpk_addr){ 0 }))))
 			argp_failure(state, TPK_EXIT_USAGE, 0,
@@ -334,11 +347,39 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
-/* Before root and before anything is loaded: ping would fail the same way. */
-static int check_target(void)
+/* --all's words, joined with spaces as tcpdump joins them, compiled. */
+static int check_expression(void)
+{
+	char *expr = tpk_words_join(cmds.args, cmds.nargs), why[512];
+	int n;
+
+	if (!expr)
+		return -ENOMEM;
+	n = tpk_pcap_filter(expr, pcap_insns, PCAP_MAX_INSNS, why, sizeof(why));
+	free(expr);
+	/* `tracepkt --all ADDR`: the target of a ping is no expression. */
+	if (n == -TPK_EINPUT && cmds.nargs == 1 && !tpk_addr_parse(cmds.args[0], &(struct tpk_addr){ 0 }))
+		tpk_err("bad filter expression: %s (an address is 'host %s')", why, cmds.args[0]);
+	else if (n == -TPK_EINPUT)
+		tpk_err("bad filter expression: %s", why);
+	else if (n < 0)
+		tpk_err("%s", why);
+	if (n < 0)
+		return -TPK_EINPUT;
+	env.pcap = pcap_insns;
+	env.pcap_n = n;
+	env.proto = TPK_PROTO_ANY;
+	return 0;
+}
+
+/* Before root and before anything is loaded: ping would fail the same way,
+ * and libpcap says what is wrong with an expression. */
+static int check_words(void)
 {
 	int err;
 
+	if (cmds.cmd == &cmd_table[1] && cmds.nargs)
+		return check_expression();
 	if (cmds.cmd != &cmd_table[0])
 		return 0;
 	err = tpk_ping_resolve(&ping_opts);
@@ -382,7 +423,9 @@ static int cmd_probe(char **args, int n)
 
 int main(int argc, char **argv)
 {
-	static const struct argp argp = { options, parse_opt, "[TARGET]", doc, NULL, NULL, NULL };
+	static const struct argp argp = {
+		options, parse_opt, "[TARGET]\n--all [EXPRESSION]", doc, NULL, NULL, NULL
+	};
 
 	tpk_progname = "tracepkt";
 	tpk_points_default(env.points);

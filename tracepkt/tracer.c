@@ -12,6 +12,7 @@
 #include "pins.h"
 #include "util.h"
 #include "backend.h"
+#include "inject.h"
 #include "tracer.h"
 #include "tracepkt.skel.h"
 
@@ -60,6 +61,7 @@ static void set_filters(struct tracepkt_bpf *skel, const struct tpk_trace_opts *
 		memcpy((void *)skel->rodata->filter_host, o->host.bytes, 16);
 	}
 	skel->rodata->filter_port = o->port;
+	skel->rodata->filter_pcap = o->pcap != NULL;
 	set_pidns(skel);
 	skel->rodata->filter_netns = o->netns;
 	if (o->ifname)
@@ -77,6 +79,8 @@ static struct tpk_why configure(struct tracer *t, enum tpk_nf_backend b)
 		why = tpk_backend_prepare(t->skel, &t->nf, b, o->drops);
 	if (why.code == TPK_WHY_OK)
 		why = tpk_why_err(bpf_map__set_max_entries(t->skel->maps.events, o->ringbuf_size));
+	if (why.code == TPK_WHY_OK && o->pcap)
+		why = tpk_why_err(tpk_inject_targets(t->skel->obj));
 	return why;
 }
 
@@ -183,6 +187,10 @@ int tracer_start(struct tracer *t, const struct tpk_trace_opts *o)
 		tpk_nf_probe(&t->nf, vmlinux);
 	tpk_points_probe(&t->points, vmlinux, o->raw_tp);
 	btf__free(vmlinux);
+	if (o->pcap && tpk_inject_start(o->pcap, o->pcap_n)) {
+		tpk_err("cannot set up the filter expression's programs");
+		return -1;
+	}
 	why = start_best(t);
 	if (why.code != TPK_WHY_OK) {
 		if (t->why[0] && o->nf_backend > TPK_NF_NONE)
@@ -219,4 +227,6 @@ void tracer_stop(struct tracer *t)
 	tpk_nf_free(&t->nf);
 	tracepkt_bpf__destroy(t->skel);
 	t->skel = NULL;
+	if (t->o && t->o->pcap)
+		tpk_inject_stop();
 }

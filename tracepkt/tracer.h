@@ -14,6 +14,7 @@
 #include "nfhook.h"
 #include "points.h"
 
+struct bpf_insn;
 struct tracepkt_bpf;
 
 /* What to trace and how: the command line, parsed. */
@@ -35,6 +36,8 @@ struct tpk_trace_opts {
 	int nf_backend;		/* enum tpk_nf_backend, -1: auto */
 	bool raw_tp;
 	bool drops;
+	const struct bpf_insn *pcap;	/* --all's expression in eBPF, or NULL */
+	int pcap_n;
 };
 
 struct tracer {

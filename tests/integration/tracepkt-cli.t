@@ -34,7 +34,9 @@ bad_input "--probe with a tracing option" "tracepkt: --count goes with a TARGET 
 bad_input "--probe with -T" "tracepkt: --timestamp goes with a TARGET and --all" --probe -T
 bad_input "--probe with a TARGET" "tracepkt: --probe takes no TARGET: it traces nothing" 127.0.0.1 --probe
 bad_input "--probe with --all" "tracepkt: --probe and --all exclude each other" --probe --all
-bad_input "--all with a TARGET" "tracepkt: --all takes no TARGET (use --host)" --all 127.0.0.1
+bad_input "--all with a TARGET" \
+	"tracepkt: bad filter expression: can't parse filter expression: syntax error (an address is 'host 127.0.0.1')" \
+	--all 127.0.0.1
 bad_input "--points with empty names" "tracepkt: invalid --points list ',,,' (names, +NAME, -NAME, comma separated)" --points ,,,
 bad_input "--points leaving none" "tracepkt: --points leaves no device tracepoint" \
 	--points=-netif_rx,-net_dev_queue,-napi_gro_receive_entry,-netif_receive_skb_entry
