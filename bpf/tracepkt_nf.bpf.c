@@ -442,11 +442,11 @@ static __always_inline int on_free(struct sk_buff *skb, __u32 reason, __u64 loca
 	struct tpk_event *e;
 	struct pkt p = {};
 
+	/* Read in place, not copied: this program's stack must leave room
+	 * for the pcap filter's frame (the verifier counts 32 bytes for it
+	 * even when it never runs, and 6.1's refuses 512 + 32). */
 	if (pending) {
-		struct nf_pending pd = *pending;
-
-		bpf_map_delete_elem(&nf_pending, &skbkey);
-		if (!pd.skip) {
+		if (!pending->skip) {
 			bool nfdrop = bpf_core_enum_value_exists(enum skb_drop_reason,
 								 SKB_DROP_REASON_NETFILTER_DROP) &&
 				      reason == bpf_core_enum_value(enum skb_drop_reason,
@@ -454,8 +454,9 @@ static __always_inline int on_free(struct sk_buff *skb, __u32 reason, __u64 loca
 
 			/* Freed for another reason inside a table: we cannot
 			 * tell its verdict, and say so (~UNK~). */
-			nfhook_emit(skb, &pd, nfdrop ? NF_DROP_ : -1);
+			nfhook_emit(skb, pending, nfdrop ? NF_DROP_ : -1);
 		}
+		bpf_map_delete_elem(&nf_pending, &skbkey);
 	}
 	if (!want_drops || !reason_is_drop(reason))
 		return 0;
