@@ -42,14 +42,13 @@ EXPRS=(
 )
 # Tracers at once: each holds its own programs (and memory, which a guest
 # has little of).
-# Under emulation, where each tracepkt's load costs a minute of verifier
-# time: six of them at once, one of each kind (protocol, host and port,
-# TCP flags, ICMPv6 type, fragments, Ethernet address).
+# Under emulation, where each tracepkt's load costs minutes of verifier
+# time (six took 620 s on a loaded 6.1): three at once, what the guests are
+# for being that each kernel's verifier takes the translated filter.
 BATCH=${#EXPRS[@]}
 if [ -n "${TPK_VM_KERNEL:-}" ]; then
-	EXPRS=("udp" "host $ROOT_IP4 and dst port 53" "tcp[tcpflags] & tcp-rst != 0"
-		"icmp6 and ip6[40] == 128" "ip[6:2] & 0x1fff != 0" "ether src $PEER_MAC")
-	BATCH=6
+	EXPRS=("host $ROOT_IP4 and dst port 53" "tcp[tcpflags] & tcp-rst != 0" "ip[6:2] & 0x1fff != 0")
+	BATCH=3
 fi
 
 # The traffic, from the peer: every kind the expressions tell apart.
@@ -117,7 +116,7 @@ for ((i = 0; i < ${#EXPRS[@]}; i++)); do
 	[ "$got" = "$want" ] || tap_diag "$(cat "$TMP/$i.err")"
 done
 tap_ok "the expressions tell the mix apart ($some of ${#EXPRS[@]} select something)" \
-	test "$some" -ge $((${#EXPRS[@]} - 2))
+	test "$some" -ge $((${#EXPRS[@]} * 9 / 10))
 
 # --- the command line ---------------------------------------------------------
 out=$("$TRACEPKT" --all udp and dst prot 53 2>&1); rc=$?
