@@ -19,6 +19,9 @@ const volatile char filter_ifname[TPK_IFNAMSIZ];
 const volatile __u64 pidns_dev;
 const volatile __u64 pidns_ino;
 const volatile bool filter_pcap;
+const volatile bool track_on = true;
+__u64 track_live;
+__u64 nat_live;
 __u32 target_tgid;
 __u32 learned_id;
 
@@ -26,10 +29,14 @@ struct tpk_events_map events SEC(".maps");
 struct tpk_lost_map lost SEC(".maps");
 struct tpk_frags_map frags SEC(".maps");
 struct tpk_pcap_map pcap_pkt SEC(".maps");
+struct tpk_track_map track_skb SEC(".maps");
+struct tpk_track_map track_head SEC(".maps");
+struct tpk_nat_map track_nat SEC(".maps");
+struct tpk_track_scratch_map track_scratch SEC(".maps");
 
 static __always_inline int on_dev(struct sk_buff *skb, struct net_device *dev, __u8 point)
 {
-	struct tpk_event *e = event_start(skb, dev, TPK_EV_DEV, true, false);
+	struct tpk_event *e = event_start(skb, dev, TPK_EV_DEV, false);
 
 	if (!e)
 		return 0;
@@ -75,3 +82,19 @@ DEV_POINT(netif_receive_skb, TPK_PT_NETIF_RECEIVE_SKB)
 XMIT_POINT(net_dev_start_xmit, TPK_PT_NET_DEV_START_XMIT, struct net_device *dev)
 XMIT_POINT(net_dev_xmit, TPK_PT_NET_DEV_XMIT, int rc, struct net_device *dev)
 DEV_POINT(netif_rx_entry, TPK_PT_NETIF_RX_ENTRY)
+
+/* A followed packet's end: its skb's address may soon hold another. The
+ * drops (kfree_skb) end in tracepkt_nf.bpf.c. */
+SEC("tp_btf/consume_skb")
+int BPF_PROG(btf_consume_skb, struct sk_buff *skb)
+{
+	track_forget(skb);
+	return 0;
+}
+
+SEC("raw_tp/consume_skb")
+int BPF_PROG(raw_consume_skb, struct sk_buff *skb)
+{
+	track_forget(skb);
+	return 0;
+}

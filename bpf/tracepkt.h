@@ -39,6 +39,15 @@ enum tpk_point {
 	TPK_PT_MAX,
 };
 
+/* Why an event was sent: the filters matched the packet as it was there,
+ * or it is one they matched earlier (bpf/tracepkt_track.bpf.h). */
+enum tpk_via {
+	TPK_VIA_FILTER = 0,
+	TPK_VIA_SKB = 1,	/* the same skb, whatever it has become */
+	TPK_VIA_CLONE = 2,	/* a clone of a followed skb */
+	TPK_VIA_NAT = 3,	/* the flow as seen across a NAT */
+};
+
 /* What the kernel side matches, set in .rodata before load. */
 enum tpk_mode {
 	TPK_MODE_PING = 0,	/* the echo of one ping process, id learned */
@@ -78,7 +87,7 @@ struct tpk_event {
 	__u8 icmp_type;
 	__u8 icmp_code;
 	__u8 frag_more;		/* a fragment, not the last */
-	__u8 pad;
+	__u8 via;		/* enum tpk_via */
 	__u16 nf_pos;		/* NF, nfhook backend: table index at the hook */
 	__u16 frag_off;		/* bytes; L4 fields of a later fragment are
 				 * its first fragment's */

@@ -50,7 +50,7 @@ static __always_inline int nf_emit(struct sk_buff *skb, const struct nf_hook_sta
 
 	if ((filter_netns || filter_ifname[0]) && !hook_where(state))
 		return 0;
-	e = event_start(skb, BPF_CORE_READ(skb, dev), TPK_EV_NF, true, true);
+	e = event_start(skb, BPF_CORE_READ(skb, dev), TPK_EV_NF, true);
 	if (!e)
 		return 0;
 	e->hook = BPF_CORE_READ(state, hook);
@@ -251,7 +251,8 @@ struct nf_pending {
 	__u8 pf, hook;
 	__u16 pos;		/* the table it is in */
 	__u8 skip;		/* a nat table that lets it by unevaluated */
-	__u8 pad[3];
+	__u8 via;		/* enum tpk_via */
+	__u8 pad[2];
 	/* The packet as the table saw it coming in: a nat table's own line
 	 * shows the addresses before its translation, as at the return of
 	 * ipt_do_table. */
@@ -287,6 +288,7 @@ static __always_inline void nfhook_emit(struct sk_buff *skb, const struct nf_pen
 
 	if (!e)
 		return;
+	e->via = p->via;
 	e->hook = p->hook;
 	e->nf_pf = p->pf;
 	e->nf_pos = p->pos;
@@ -327,7 +329,7 @@ static __always_inline int on_nfhook(struct bpf_nf_ctx *ctx, bool first)
 			bpf_map_delete_elem(&nf_pending, &skbkey);
 		if ((filter_netns || filter_ifname[0]) && !hook_where(state))
 			return NF_ACCEPT_;
-		if (parse_skb(skb, &next.pkt) || !packet_wanted(skb, &next.pkt))
+		if (!skb_wanted(skb, &next.pkt, &next.via))
 			return NF_ACCEPT_;
 		pos = 0;
 	} else {
@@ -344,7 +346,8 @@ static __always_inline int on_nfhook(struct bpf_nf_ctx *ctx, bool first)
 			bpf_map_delete_elem(&nf_pending, &skbkey);
 			return NF_ACCEPT_;
 		}
-		if (parse_skb(skb, &next.pkt))
+		next.via = done.via;
+		if (parse_skb(skb, &next.pkt, true))
 			next.pkt = done.pkt;
 	}
 	if (pos >= layout->ntables)
@@ -434,13 +437,14 @@ static __always_inline bool icmp6_handled(const struct pkt *p, __u32 reason, __u
 	       reason == bpf_core_enum_value(enum skb_drop_reason, SKB_DROP_REASON_NOT_SPECIFIED);
 }
 
-static __always_inline int on_free(struct sk_buff *skb, __u32 reason, __u64 location)
+static __always_inline void on_drop(struct sk_buff *skb, __u32 reason, __u64 location)
 {
 	__u64 skbkey = (__u64)skb;
 	struct nf_pending *pending = bpf_map_lookup_elem(&nf_pending, &skbkey);
 	struct net_device *dev;
 	struct tpk_event *e;
 	struct pkt p = {};
+	__u8 via = TPK_VIA_FILTER;
 
 	/* Read in place, not copied: this program's stack must leave room
 	 * for the pcap filter's frame (the verifier counts 32 bytes for it
@@ -459,10 +463,10 @@ static __always_inline int on_free(struct sk_buff *skb, __u32 reason, __u64 loca
 		bpf_map_delete_elem(&nf_pending, &skbkey);
 	}
 	if (!want_drops || !reason_is_drop(reason))
-		return 0;
-	if (parse_skb(skb, &p) || !packet_wanted(skb, &p) || raw_delivered(skb, &p, reason) ||
+		return;
+	if (!skb_wanted(skb, &p, &via) || raw_delivered(skb, &p, reason) ||
 	    icmp6_handled(&p, reason, location))
-		return 0;
+		return;
 	dev = BPF_CORE_READ(skb, dev);
 	if (filter_netns || filter_ifname[0]) {
 		struct tpk_event where = {};
@@ -470,13 +474,20 @@ static __always_inline int on_free(struct sk_buff *skb, __u32 reason, __u64 loca
 		/* Dropped on its way out, before it had a device (OUTPUT): by
 		 * the device its route leads to. */
 		if (!locate(dev ? dev : route_dev(skb), &where))
-			return 0;
+			return;
 	}
 	e = event_fill(skb, dev, TPK_EV_DROP, &p, true);
 	if (!e)
-		return 0;
+		return;
 	e->drop_reason = reason;
+	e->via = via;
 	bpf_ringbuf_submit(e, 0);
+}
+
+static __always_inline int on_free(struct sk_buff *skb, __u32 reason, __u64 location)
+{
+	on_drop(skb, reason, location);
+	track_forget(skb);
 	return 0;
 }
 

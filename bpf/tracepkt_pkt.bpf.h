@@ -90,6 +90,8 @@ struct pkt {
 	__u16 icmp_id, icmp_seq, sport, dport;
 	__u16 frag_off;		/* bytes */
 	__u8 frag_more, pad;
+	__u16 l4off;		/* the L4 header, from the IP header */
+	__u16 pad2;
 	__u32 frag_id;
 	__u8 saddr[16], daddr[16];
 };
@@ -224,8 +226,9 @@ static __always_inline void frag_remember(const struct pkt *p)
 
 /* Read the IP and L4 headers from skb->head, as the Python tool does: the
  * network header offset, or the MAC header plus Ethernet when it is unset.
- * Fails for a packet whose protocol the filters do not want. */
-static __always_inline int parse_skb(struct sk_buff *skb, struct pkt *p)
+ * Fails for a packet whose protocol the filters do not want, unless any
+ * (a followed packet may have become any protocol: a tunnel's, say). */
+static __always_inline int parse_skb(struct sk_buff *skb, struct pkt *p, bool any)
 {
 	unsigned char *head = BPF_CORE_READ(skb, head);
 	__u16 mac = BPF_CORE_READ(skb, mac_header);
@@ -267,8 +270,9 @@ static __always_inline int parse_skb(struct sk_buff *skb, struct pkt *p)
 	} else {
 		return -1;
 	}
-	if (!proto_wanted(p->ipver, p->l4proto))
+	if (!any && !proto_wanted(p->ipver, p->l4proto))
 		return -1;
+	p->l4off = l4 - ip;
 	if (p->frag_off)
 		return filter_pcap ? 0 : frag_recall(p);
 
@@ -326,7 +330,8 @@ static __always_inline bool packet_wanted_(const struct pkt *p)
 		return p->icmp_id + 1 == id;
 	}
 
-	/* parse_skb let only the wanted protocols through. */
+	if (!proto_wanted(p->ipver, p->l4proto))
+		return false;
 	if (filter_proto == TPK_PROTO_ECHO && !is_echo(p))
 		return false;
 	if (filter_host_ver) {
@@ -361,10 +366,71 @@ static __noinline int tpk_pcap_run(const void *data, __u32 caplen, __u32 wirelen
 	return r;
 }
 
+/* A packet's addresses and ports as a NAT sees them: what tracepkt_track
+ * remembers of a translated flow. ICMP echo keeps its id in sport. */
+struct tpk_tuple {
+	__u8 saddr[16], daddr[16];
+	__u16 sport, dport;	/* host order */
+	__u8 ipver, proto, pad[2];
+};
+
+static __always_inline void tuple_of(const struct pkt *p, struct tpk_tuple *t)
+{
+	__builtin_memcpy(t->saddr, p->saddr, 16);
+	__builtin_memcpy(t->daddr, p->daddr, 16);
+	t->ipver = p->ipver;
+	t->proto = p->l4proto;
+	t->sport = t->dport = 0;
+	if (p->l4proto == IPPROTO_TCP_ || p->l4proto == IPPROTO_UDP_) {
+		t->sport = p->sport;
+		t->dport = p->dport;
+	} else if (is_echo(p)) {
+		t->sport = p->icmp_id;
+	}
+}
+
+/* The packet seen as tuple t: addresses and ports replaced. */
+static __always_inline void pkt_as(struct pkt *p, const struct tpk_tuple *t)
+{
+	__builtin_memcpy(p->saddr, t->saddr, 16);
+	__builtin_memcpy(p->daddr, t->daddr, 16);
+	if (p->l4proto == IPPROTO_TCP_ || p->l4proto == IPPROTO_UDP_) {
+		p->sport = t->sport;
+		p->dport = t->dport;
+	} else if (is_echo(p)) {
+		p->icmp_id = t->sport;
+	}
+}
+
+/* The same in the expression's copy, whose IP header is at ETH_HLEN. */
+static __always_inline void copy_as(struct tpk_pcap_pkt *b, const struct pkt *p,
+				    const struct tpk_tuple *t)
+{
+	__u32 l4 = ETH_HLEN + p->l4off;
+	__be16 ports[2] = { bpf_htons(t->sport), bpf_htons(t->dport) };
+
+	if (p->ipver == 4) {
+		__builtin_memcpy(b->data + ETH_HLEN + 12, t->saddr, 4);
+		__builtin_memcpy(b->data + ETH_HLEN + 16, t->daddr, 4);
+	} else {
+		__builtin_memcpy(b->data + ETH_HLEN + 8, t->saddr, 16);
+		__builtin_memcpy(b->data + ETH_HLEN + 24, t->daddr, 16);
+	}
+	if (l4 > TPK_PCAP_MAX - 8 || l4 + 8 > b->caplen)
+		return;
+	l4 &= 0xff;
+	if (p->l4proto == IPPROTO_TCP_ || p->l4proto == IPPROTO_UDP_)
+		__builtin_memcpy(b->data + l4, ports, 4);
+	else if (is_echo(p))
+		__builtin_memcpy(b->data + l4 + 4, ports, 2);
+}
+
 /* Run the expression on the packet as tcpdump -i on an Ethernet device
  * sees it: from its own Ethernet header where it has one, else from an
- * Ethernet header made of skb->protocol in front of its IP header. */
-static __always_inline bool pcap_match(struct sk_buff *skb)
+ * Ethernet header made of skb->protocol in front of its IP header. With
+ * as, on the packet as it looks on the other side of a NAT. */
+static __always_inline bool pcap_match(struct sk_buff *skb, const struct pkt *p,
+				       const struct tpk_tuple *as)
 {
 	unsigned char *head = BPF_CORE_READ(skb, head);
 	__u32 data = BPF_CORE_READ(skb, data) - head, tail = BPF_CORE_READ(skb, tail);
@@ -401,6 +467,11 @@ static __always_inline bool pcap_match(struct sk_buff *skb)
 	b->caplen = off + n;
 	/* skb->len counts from skb->data. */
 	b->wirelen = BPF_CORE_READ(skb, len) + data - start + off;
+	if (as) {
+		if (b->caplen < ETH_HLEN + (p->ipver == 4 ? 20 : 40))
+			return false;
+		copy_as(b, p, as);
+	}
 	return tpk_pcap_run(b->data, b->caplen, b->wirelen) != 0;
 }
 
@@ -408,13 +479,30 @@ static __always_inline bool pcap_match(struct sk_buff *skb)
 static __always_inline bool packet_wanted(struct sk_buff *skb, const struct pkt *p)
 {
 	if (filter_pcap && mode == TPK_MODE_ALL)
-		return pcap_match(skb);
+		return pcap_match(skb, p, NULL);
 	if (!packet_wanted_(p))
 		return false;
 	if (p->frag_more && !p->frag_off)
 		frag_remember(p);
 	return true;
 }
+
+/* Would the filters want the packet if it looked like tuple as? */
+static __always_inline bool packet_wanted_as(struct sk_buff *skb, const struct pkt *p,
+					     const struct tpk_tuple *as)
+{
+	struct pkt q = *p;
+
+	if (filter_pcap && mode == TPK_MODE_ALL)
+		return pcap_match(skb, p, as);
+	/* Only the ping's own packets teach its id. */
+	if (mode == TPK_MODE_PING && !learned_id)
+		return false;
+	pkt_as(&q, as);
+	return packet_wanted_(&q);
+}
+
+#include "tracepkt_track.bpf.h"
 
 static __always_inline bool ifname_match(const char *name)
 {
@@ -517,19 +605,20 @@ static __always_inline struct tpk_event *event_fill(struct sk_buff *skb, struct 
 	return e;
 }
 
-/* Reserve a record for a packet user space wants, or NULL. With !check the
- * caller already knows the packet is wanted (its skb was matched earlier,
- * possibly before NAT rewrote it). */
+/* Reserve a record for a packet user space wants, or NULL. */
 static __always_inline struct tpk_event *event_start(struct sk_buff *skb, struct net_device *dev,
-						     __u8 kind, bool check, bool placed)
+						     __u8 kind, bool placed)
 {
+	struct tpk_event *e;
 	struct pkt p = {};
+	__u8 via = TPK_VIA_FILTER;
 
-	if (parse_skb(skb, &p))
+	if (!skb_wanted(skb, &p, &via))
 		return NULL;
-	if (check && !packet_wanted(skb, &p))
-		return NULL;
-	return event_fill(skb, dev, kind, &p, placed);
+	e = event_fill(skb, dev, kind, &p, placed);
+	if (e)
+		e->via = via;
+	return e;
 }
 
 #endif

@@ -149,14 +149,20 @@ int tpk_nf_backend_parse(const char *s, int *out)
 	return -EINVAL;
 }
 
-/* skb:kfree_skb, for nfhook's drops and --drops: with its reason where the
- * kernel gives one (5.17+), tp_btf where BTF describes it. */
-static void free_programs(struct tracepkt_bpf *skel, const struct tpk_nf *nf, bool on, bool drops)
+/* skb:kfree_skb, for nfhook's drops, --drops and the end of a followed
+ * packet: with its reason where the kernel gives one (5.17+), tp_btf where
+ * BTF describes it. skb:consume_skb, the other end, only for the last. */
+static void free_programs(struct tracepkt_bpf *skel, const struct tpk_nf *nf, bool on, bool drops,
+			  bool track)
 {
+	on = on || track;
 	autoload(skel, "btf_kfree_skb", on && nf->free_btf && nf->free_reason);
 	autoload(skel, "btf_kfree_skb_noreason", on && nf->free_btf && !nf->free_reason);
 	autoload(skel, "raw_kfree_skb", on && !nf->free_btf);
+	autoload(skel, "btf_consume_skb", track && nf->free_btf);
+	autoload(skel, "raw_consume_skb", track && !nf->free_btf);
 	skel->rodata->want_drops = drops;
+	skel->rodata->track_on = track;
 	if (drops && nf->icmp6_frees_all) {
 		uint64_t lo = 0, hi = 0;
 
@@ -168,7 +174,7 @@ static void free_programs(struct tracepkt_bpf *skel, const struct tpk_nf *nf, bo
 }
 
 struct tpk_why tpk_backend_prepare(struct tracepkt_bpf *skel, const struct tpk_nf *nf,
-				   enum tpk_nf_backend b, bool drops)
+				   enum tpk_nf_backend b, bool drops, bool track)
 {
 	struct tpk_why w = tpk_backends[b].check(nf);
 
@@ -176,7 +182,7 @@ struct tpk_why tpk_backend_prepare(struct tracepkt_bpf *skel, const struct tpk_n
 		return w;
 	for (int i = 0; i < TPK_NF_BACKENDS; i++)
 		tpk_backends[i].programs(skel, nf, (enum tpk_nf_backend)i == b);
-	free_programs(skel, nf, tpk_backends[b].frees || drops, drops);
+	free_programs(skel, nf, tpk_backends[b].frees || drops, drops, track);
 	return w;
 }
 

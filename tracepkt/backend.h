@@ -62,9 +62,9 @@ int tpk_nf_backend_parse(const char *s, int *out);	/* -1 = auto */
 const char *tpk_backend_event_name(unsigned int b);
 
 /* Check backend b, then autoload its programs, none of the others', and
- * kfree_skb's where b or --drops needs them. */
+ * the skb frees' where b, --drops or following packets (track) need them. */
 struct tpk_why tpk_backend_prepare(struct tracepkt_bpf *skel, const struct tpk_nf *nf,
-				   enum tpk_nf_backend b, bool drops);
+				   enum tpk_nf_backend b, bool drops, bool track);
 /* Append "NAME: why" to a "; "-separated list. */
 void tpk_why_note(char *list, size_t size, enum tpk_nf_backend b, struct tpk_why w);
 

@@ -160,6 +160,18 @@ static void json_nf(struct tpk_json *j, const struct tpk_event *e, struct tpk_fm
 	tpk_json_kstring(j, "backend", tpk_backend_event_name(e->nf_backend));
 }
 
+/* Why the event was sent: the filters matched here ("filter"), or the
+ * packet is one they matched earlier: the same skb, a clone of it, or its
+ * flow on the other side of a NAT. */
+static void json_via(struct tpk_json *j, const struct tpk_event *e)
+{
+	static const char *const via[] = { "filter", "skb", "clone", "nat" };
+
+	tpk_json_kstring(j, "via", e->via < 4 ? via[e->via] : "?");
+	if (e->via == TPK_VIA_CLONE)
+		tpk_json_kbool(j, "clone", true);
+}
+
 void tpk_fmt_json(FILE *f, const struct tpk_event *e, struct tpk_fmt_opts *o)
 {
 	static const char *const kinds[] = { "?", "dev", "nf", "drop" };
@@ -220,6 +232,7 @@ void tpk_fmt_json(FILE *f, const struct tpk_event *e, struct tpk_fmt_opts *o)
 	tpk_json_kuint(&j, "cpu", e->cpu);
 	tpk_json_key(&j, "skb");
 	tpk_json_raw(&j, "\"0x%" PRIx64 "\"", (uint64_t)e->skb);
+	json_via(&j, e);
 	tpk_json_object_end(&j);
 	tpk_json_finish(&j);
 }

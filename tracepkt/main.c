@@ -103,6 +103,7 @@ enum {
 	OPT_DROPS,
 	OPT_RAW_TP,
 	OPT_PROBE,
+	OPT_NO_TRACK,
 };
 
 static const struct argp_option options[] = {
@@ -121,6 +122,9 @@ static const struct argp_option options[] = {
 	  "Netfilter verdicts from: auto (default: the first that works of fexit, kprobe, "
 	  "nfhook), fexit, kprobe, nfhook (netfilter links, verdicts inferred), off", 0 },
 	{ "drops", OPT_DROPS, NULL, 0, "Also show where a traced packet was dropped, and why", 0 },
+	{ "no-track", OPT_NO_TRACK, NULL, 0,
+	  "Show a packet only where the filters match it: do not follow it through NAT, "
+	  "tunnels and clones", 0 },
 	{ "json", 'j', NULL, 0, "One JSON object per event, every field (errors too)", 0 },
 	{ "raw-tracepoints", OPT_RAW_TP, NULL, 0,
 	  "Attach device tracepoints as raw_tp even where tp_btf works (as on kernels without BTF)", 0 },
@@ -322,6 +326,10 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_DROPS:
 		given(G_TRACE, "--drops");
 		env.drops = true;
+		break;
+	case OPT_NO_TRACK:
+		given(G_TRACE, "--no-track");
+		env.no_track = true;
 		break;
 	case OPT_RAW_TP:
 		given(G_TRACE, "--raw-tracepoints");

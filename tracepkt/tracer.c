@@ -76,7 +76,7 @@ static struct tpk_why configure(struct tracer *t, enum tpk_nf_backend b)
 	struct tpk_why why = tpk_why_err(tpk_points_select(t->skel, &t->points, &w));
 
 	if (why.code == TPK_WHY_OK)
-		why = tpk_backend_prepare(t->skel, &t->nf, b, o->drops);
+		why = tpk_backend_prepare(t->skel, &t->nf, b, o->drops, !o->no_track);
 	if (why.code == TPK_WHY_OK)
 		why = tpk_why_err(bpf_map__set_max_entries(t->skel->maps.events, o->ringbuf_size));
 	if (why.code == TPK_WHY_OK && o->pcap)
@@ -183,7 +183,7 @@ int tracer_start(struct tracer *t, const struct tpk_trace_opts *o)
 	*t = (struct tracer){ .o = o, .backend = TPK_NF_NONE };
 	if (!vmlinux && o->verbose)
 		tpk_note("no kernel BTF; using raw tracepoints");
-	if (o->nf_backend != TPK_NF_NONE || o->drops)
+	if (o->nf_backend != TPK_NF_NONE || o->drops || !o->no_track)
 		tpk_nf_probe(&t->nf, vmlinux);
 	tpk_points_probe(&t->points, vmlinux, o->raw_tp);
 	btf__free(vmlinux);

@@ -36,6 +36,7 @@ struct tpk_trace_opts {
 	int nf_backend;		/* enum tpk_nf_backend, -1: auto */
 	bool raw_tp;
 	bool drops;
+	bool no_track;		/* follow no packet past the filters */
 	const struct bpf_insn *pcap;	/* --all's expression in eBPF, or NULL */
 	int pcap_n;
 };
