@@ -58,6 +58,7 @@ extern struct tpk_nat_map track_nat SEC(".maps");
 /* Working space off the stack, which the drop program has little of. */
 struct track_scratch {
 	struct tpk_track v;
+	struct tpk_tuple cur;		/* the packet's, in track_find */
 	__u8 raw[2][40];		/* conntrack's tuples, as stored */
 	struct tpk_tuple nat[4];	/* orig, reply, and each reversed */
 };
@@ -223,6 +224,22 @@ static __always_inline __u8 track_note(struct sk_buff *skb, const struct pkt *p,
 	return via;
 }
 
+/* Is tr, found by skb's address, the same packet? Its data or its
+ * addresses as when last seen, or addresses its NAT gave it (a NAT
+ * rewrites a shared skb's data into a copy). Else it is a new skb at a
+ * freed one's address. */
+static __always_inline bool track_same(struct sk_buff *skb, struct tpk_track *tr, __u64 head,
+				       struct track_scratch *s)
+{
+	struct tpk_tuple *as;
+
+	if (tr->head == head || tuple_eq(&tr->t, &s->cur))
+		return true;
+	nat_note(skb, tr, s);
+	as = nat_live ? bpf_map_lookup_elem(&track_nat, &s->cur) : NULL;
+	return as && tuple_eq(as, &tr->t);
+}
+
 /* Is skb, which the filters do not want as it is, one being followed?
  * Says how in *via. */
 static __always_inline bool track_find(struct sk_buff *skb, struct pkt *p, __u8 *via)
@@ -234,28 +251,25 @@ static __always_inline bool track_find(struct sk_buff *skb, struct pkt *p, __u8 
 
 	if (!s)
 		return false;
-	tuple_of(p, &s->nat[0]);
+	tuple_of(p, &s->cur);
 	if (track_live) {
 		tr = bpf_map_lookup_elem(&track_skb, &key);
-		/* The same packet: its data, or at least its addresses, as
-		 * when last seen. Else a new skb at a freed one's address. */
-		if (tr && now - tr->ts < TRACK_AGE_NS &&
-		    (tr->head == head || tuple_eq(&tr->t, &s->nat[0]))) {
+		if (tr && now - tr->ts < TRACK_AGE_NS && track_same(skb, tr, head, s)) {
 			tr->ts = now;
 			tr->head = head;
-			tr->t = s->nat[0];
+			tr->t = s->cur;
 			*via = tr->via == TPK_VIA_CLONE ? TPK_VIA_CLONE : TPK_VIA_SKB;
 			nat_note(skb, tr, s);
 			return true;
 		}
-		if (is_clone(skb, head, &s->nat[0], now)) {
+		if (is_clone(skb, head, &s->cur, now)) {
 			*via = track_note(skb, p, TPK_VIA_CLONE);
 			return true;
 		}
 	}
 	if (!nat_live)
 		return false;
-	as = bpf_map_lookup_elem(&track_nat, &s->nat[0]);
+	as = bpf_map_lookup_elem(&track_nat, &s->cur);
 	if (!as || !packet_wanted_as(skb, p, as))
 		return false;
 	*via = track_note(skb, p, TPK_VIA_NAT);

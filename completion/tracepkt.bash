@@ -76,7 +76,7 @@ _tpk_tracepkt() {
 	esac
 	case $_tpk_cur in
 	-*) _tpk_reply -W "-a --all -c --count -p --proto -H --host -P --port -n --netns
-		-i --ifname --points --nf-backend --drops -j --json --raw-tracepoints --probe
+		-i --ifname --points --nf-backend --drops --no-track -j --json --raw-tracepoints --probe
 		-T --timestamp --ringbuf-size -W --wait -s --size -4 --ipv4 -6 --ipv6 -v --verbose
 		--help --usage -V --version" ;;
 	esac

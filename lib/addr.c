@@ -108,6 +108,10 @@ static const struct {
 	{ "udp", IPPROTO_UDP },
 	{ "icmpv6", IPPROTO_ICMPV6 },
 	{ "sctp", IPPROTO_SCTP },
+	/* What a followed packet becomes in a tunnel's underlay. */
+	{ "ipip", IPPROTO_IPIP },
+	{ "ipv6", IPPROTO_IPV6 },
+	{ "gre", IPPROTO_GRE },
 };
 
 int tpk_proto_parse(const char *s, int *out)

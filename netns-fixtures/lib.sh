@@ -24,10 +24,25 @@ FX_PLEN6=64
 FX_NAME=
 FX_IDX=
 FX_OUT=()
+FX_BUILDING=0
+FX_NAT=
 
 fx_die() {
 	echo "$FX_KIND: $*" >&2
 	exit 1
+}
+
+# fx_unsupported MSG: this kernel (or system) cannot build the fixture, as
+# opposed to a failure: removes whatever up made so far, prints MSG as the
+# one line on stderr and exits with status 2, so a test can skip with MSG
+# as its reason. For fx_check_up (before anything changes) or fx_build.
+fx_unsupported() {
+	if ((FX_BUILDING)); then
+		trap - EXIT
+		fx_teardown "$FX_NAME"
+	fi
+	echo "$FX_KIND: $*" >&2
+	exit 2
 }
 
 fx_usage() {
@@ -104,11 +119,16 @@ fx_veth() {
 	fi
 }
 
-# fx_addr NS IF SUBNET HOST: gives IF host HOST of SUBNET, both families.
+# fx_addr NS IF SUBNET HOST [FAMILIES]: gives IF host HOST of SUBNET in
+# FAMILIES ("46", the default, or "4" or "6").
 fx_addr() {
-	local ns=$1 ifname=$2 sub=$3 host=$4
-	fx_ipn "$ns" addr add "$(fx_ip4 "$sub" "$host")/$FX_PLEN4" dev "$ifname"
-	fx_ipn "$ns" -6 addr add "$(fx_ip6 "$sub" "$host")/$FX_PLEN6" dev "$ifname" nodad
+	local ns=$1 ifname=$2 sub=$3 host=$4 fams=${5:-46}
+	if [[ $fams == *4* ]]; then
+		fx_ipn "$ns" addr add "$(fx_ip4 "$sub" "$host")/$FX_PLEN4" dev "$ifname"
+	fi
+	if [[ $fams == *6* ]]; then
+		fx_ipn "$ns" -6 addr add "$(fx_ip6 "$sub" "$host")/$FX_PLEN6" dev "$ifname" nodad
+	fi
 }
 
 fx_up() { fx_ipn "$1" link set "$2" up; }
@@ -148,14 +168,20 @@ fx_emit_if() {
 # link that just got carrier keeps its noop qdisc, which drops everything it
 # sends, until linkwatch activates it (up to a second later): an IPv6
 # neighbour advertisement lost that way costs the first ping a 1 s retry.
-# In the root namespace only our own links count.
+# In the root namespace only our own links count. Links nobody raised are
+# no concern: the fallback devices (gre0, tunl0, ip6tnl0, ...) that tunnel
+# modules add to every namespace stay down. Tunnel devices track no
+# operational state: theirs stays UNKNOWN, so there carrier (LOWER_UP) and
+# an active qdisc are what count.
 fx_links_ready() {
 	local ns=$1 inroot=0 tentative
 	[[ -n $ns ]] || inroot=1
 	fx_ipn "$ns" -o link show | awk -v inroot="$inroot" -v prefix="tpk$FX_NAME-" '
 		{ name = $2; sub(/@.*/, "", name); sub(/:$/, "", name) }
 		name == "lo" || (inroot && index(name, prefix) != 1) { next }
-		/ qdisc noop / || !/ state UP / { bad = 1 }
+		$3 !~ /[<,]UP[,>]/ { next }
+		/ qdisc noop / { bad = 1 }
+		!/ state UP / && !(/ state UNKNOWN / && $3 ~ /[<,]LOWER_UP[,>]/) { bad = 1 }
 		END { exit bad }' || return 1
 	tentative=$(fx_ipn "$ns" -6 -o addr show tentative)
 	if ((inroot)); then
@@ -191,6 +217,31 @@ fx_wait_bridge() {
 		sleep 0.1
 	done
 	fx_die "bridge $br ports not forwarding after 5 s"
+}
+
+# fx_nat_backend: for fx_check_up of the fixtures that translate addresses.
+# Reads TPK_FIXTURE_NAT into FX_NAT: iptables (the default: whatever
+# iptables(8) is, as docker uses it; on Debian iptables-nft),
+# iptables-legacy, or nft (a native table inet tpk_nat). Refuses anything
+# else, and adds the modules masquerading needs under it to FX_MODULES.
+fx_nat_backend() {
+	FX_NAT=${TPK_FIXTURE_NAT:-iptables}
+	case $FX_NAT in
+	iptables) FX_MODULES+=(nft_compat nft_chain_nat xt_MASQUERADE) ;;
+	iptables-legacy) FX_MODULES+=(iptable_nat ip6table_nat) ;;
+	nft) FX_MODULES+=(nft_chain_nat nft_masq) ;;
+	*) fx_die "TPK_FIXTURE_NAT must be iptables, iptables-legacy or nft, not '$FX_NAT'" ;;
+	esac
+}
+
+# fx_ipt NS 4|6 ARGS...: iptables or ip6tables of the FX_NAT back end
+# (iptables or iptables-legacy) in NS.
+fx_ipt() {
+	local ns=$1 fam=$2 cmd=iptables
+	shift 2
+	[[ $fam == 4 ]] || cmd=ip6tables
+	[[ $FX_NAT != iptables-legacy ]] || cmd+=-legacy
+	ip netns exec "$ns" "$cmd" "$@"
 }
 
 # Best effort: on distro kernels (the VM matrix) the modules may not be
@@ -283,8 +334,9 @@ fx_cmd_up() {
 	FX_IDX=$idx
 	printf 'KIND=%s\nIDX=%s\n' "$FX_KIND" "$FX_IDX" >"$state"
 	# Under set -e any failing step ends the script: undo the half-built
-	# instance so a failed up leaves nothing behind either.
-	trap 'fx_teardown "$FX_NAME"; echo "$FX_KIND: up $FX_NAME failed, torn down" >&2' EXIT
+	# instance so a failed up leaves nothing behind either. The status is
+	# 1 whatever the step's was (ip's is often 2): 2 is fx_unsupported's.
+	trap 'fx_teardown "$FX_NAME"; echo "$FX_KIND: up $FX_NAME failed, torn down" >&2; exit 1' EXIT
 	fx_modprobe "${FX_MODULES[@]}"
 	fx_emit FIXTURE "$FX_KIND"
 	fx_emit NAME "$FX_NAME"
@@ -292,7 +344,9 @@ fx_cmd_up() {
 	fx_emit PLEN4 "$FX_PLEN4"
 	fx_emit PLEN6 "$FX_PLEN6"
 	fx_emit NS_ROOT_INODE "$(stat -L -c %i /proc/self/ns/net)"
+	FX_BUILDING=1
 	fx_build
+	FX_BUILDING=0
 	trap - EXIT
 	printf '%s\n' "${FX_OUT[@]}" >&3
 }

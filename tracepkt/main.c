@@ -85,6 +85,8 @@ static const char doc[] =
 "  tracepkt --all --count 10     # the next 10 events of any ping on the host\n"
 "  tracepkt --all 'udp and dst port 53'  # a pcap-filter expression\n"
 "  tracepkt --all tcp port 443 and host 198.18.0.2\n"
+"  tracepkt --all 'host 198.18.0.2'  # every hop, through NAT and tunnels\n"
+"  tracepkt --all --no-track 'host 198.18.0.2'  # only where the address is\n"
 "  tracepkt --all --proto udp --port 53 --json\n"
 "  tracepkt --drops 198.18.0.2    # also say where and why it was dropped\n"
 "  ip netns exec ctr tracepkt 198.18.0.1\n"

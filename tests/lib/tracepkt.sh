@@ -33,7 +33,7 @@ echo_trip() {
 # outlive a run. Count those no process holds: another tracepkt running on
 # the machine (a benchmark, a developer) keeps its own.
 tpk_progs_left() {
-	progs_left '(btf|raw)_(netif|net_dev|napi|kfree)|(nf_first|nf_next|nf_pos|fexit_|kp_|krp_)'
+	progs_left '(btf|raw)_(netif|net_dev|napi|kfree|consume)|(nf_first|nf_next|nf_pos|fexit_|kp_|krp_)'
 }
 # progs_left NAME_REGEX [IDS]: how many loaded programs whose names start
 # with a match no process holds, leaving out IDS (a list taken before, one
