@@ -24,6 +24,8 @@ enum tpk_event_kind {
 	TPK_EV_DEV = 1,		/* a packet seen at a device tracepoint */
 	TPK_EV_NF = 2,		/* a netfilter table's verdict */
 	TPK_EV_DROP = 3,	/* the packet was freed as dropped */
+	TPK_EV_LOST = 4,	/* a followed packet was freed as dropped: user
+				 * space names the tc and XDP programs there */
 };
 
 /* Device tracepoints, in the order of tracepkt/points.c's table. */

@@ -333,22 +333,21 @@ static __always_inline int on_nfhook(struct bpf_nf_ctx *ctx, bool first)
 			return NF_ACCEPT_;
 		pos = 0;
 	} else {
-		struct nf_pending done;
-
+		/* Read in place: a copy would cost this program's stack the
+		 * room track_find's frame needs. */
 		if (!prev || prev->netns != key.netns || prev->pf != key.pf || prev->hook != key.hook)
 			return NF_ACCEPT_;
-		done = *prev;
-		if (!done.skip)
-			nfhook_emit(skb, &done, NF_ACCEPT_);
-		pos = done.pos + 1;
+		if (!prev->skip)
+			nfhook_emit(skb, prev, NF_ACCEPT_);
+		pos = prev->pos + 1;
 		if (pos >= layout->ntables || pos >= TPK_NF_MAXPOS) {
 			/* Past the last table. */
 			bpf_map_delete_elem(&nf_pending, &skbkey);
 			return NF_ACCEPT_;
 		}
-		next.via = done.via;
+		next.via = prev->via;
 		if (parse_skb(skb, &next.pkt, true))
-			next.pkt = done.pkt;
+			next.pkt = prev->pkt;
 	}
 	if (pos >= layout->ntables)
 		return NF_ACCEPT_;
@@ -437,12 +436,33 @@ static __always_inline bool icmp6_handled(const struct pkt *p, __u32 reason, __u
 	       reason == bpf_core_enum_value(enum skb_drop_reason, SKB_DROP_REASON_NOT_SPECIFIED);
 }
 
+/* --netns and --ifname for a drop line: where it was. */
+static __always_inline bool drop_where(struct sk_buff *skb, struct net_device *dev)
+{
+	if (!filter_netns && !filter_ifname[0])
+		return true;
+	/* Dropped on its way out, before it had a device (OUTPUT): by the
+	 * device its route leads to. */
+	return dev_wanted(dev ? dev : route_dev(skb));
+}
+
+static __always_inline void drop_emit(struct sk_buff *skb, struct net_device *dev,
+				      const struct pkt *p, __u8 kind, __u32 reason, __u8 via)
+{
+	struct tpk_event *e = event_fill(skb, dev, kind, p, true);
+
+	if (!e)
+		return;
+	e->drop_reason = reason;
+	e->via = via;
+	bpf_ringbuf_submit(e, 0);
+}
+
 static __always_inline void on_drop(struct sk_buff *skb, __u32 reason, __u64 location)
 {
 	__u64 skbkey = (__u64)skb;
 	struct nf_pending *pending = bpf_map_lookup_elem(&nf_pending, &skbkey);
 	struct net_device *dev;
-	struct tpk_event *e;
 	struct pkt p = {};
 	__u8 via = TPK_VIA_FILTER;
 
@@ -462,26 +482,19 @@ static __always_inline void on_drop(struct sk_buff *skb, __u32 reason, __u64 loc
 		}
 		bpf_map_delete_elem(&nf_pending, &skbkey);
 	}
-	if (!want_drops || !reason_is_drop(reason))
+	/* A wanted packet dropped (one followed, or one the filters match:
+	 * veth's XDP path drops a copy of the skb it was given): user space
+	 * says so if a tc or XDP program was attached where it ended, --drops
+	 * or not. */
+	if (!reason_is_drop(reason))
 		return;
 	if (!skb_wanted(skb, &p, &via) || raw_delivered(skb, &p, reason) ||
 	    icmp6_handled(&p, reason, location))
 		return;
 	dev = BPF_CORE_READ(skb, dev);
-	if (filter_netns || filter_ifname[0]) {
-		struct tpk_event where = {};
-
-		/* Dropped on its way out, before it had a device (OUTPUT): by
-		 * the device its route leads to. */
-		if (!locate(dev ? dev : route_dev(skb), &where))
-			return;
-	}
-	e = event_fill(skb, dev, TPK_EV_DROP, &p, true);
-	if (!e)
-		return;
-	e->drop_reason = reason;
-	e->via = via;
-	bpf_ringbuf_submit(e, 0);
+	if (want_drops && drop_where(skb, dev))
+		drop_emit(skb, dev, &p, TPK_EV_DROP, reason, via);
+	drop_emit(skb, dev, &p, TPK_EV_LOST, reason, via);
 }
 
 static __always_inline int on_free(struct sk_buff *skb, __u32 reason, __u64 location)

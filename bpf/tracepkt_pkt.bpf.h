@@ -91,7 +91,7 @@ struct pkt {
 	__u16 frag_off;		/* bytes */
 	__u8 frag_more, pad;
 	__u16 l4off;		/* the L4 header, from the IP header */
-	__u16 pad2;
+	__u16 net;		/* the IP header, from skb->head */
 	__u32 frag_id;
 	__u8 saddr[16], daddr[16];
 };
@@ -273,6 +273,7 @@ static __always_inline int parse_skb(struct sk_buff *skb, struct pkt *p, bool an
 	if (!any && !proto_wanted(p->ipver, p->l4proto))
 		return -1;
 	p->l4off = l4 - ip;
+	p->net = net;
 	if (p->frag_off)
 		return filter_pcap ? 0 : frag_recall(p);
 
@@ -487,19 +488,19 @@ static __always_inline bool packet_wanted(struct sk_buff *skb, const struct pkt 
 	return true;
 }
 
-/* Would the filters want the packet if it looked like tuple as? */
+/* Would the filters want the packet if it looked like tuple as? (q: room
+ * for that look, off the stack.) */
 static __always_inline bool packet_wanted_as(struct sk_buff *skb, const struct pkt *p,
-					     const struct tpk_tuple *as)
+					     const struct tpk_tuple *as, struct pkt *q)
 {
-	struct pkt q = *p;
-
 	if (filter_pcap && mode == TPK_MODE_ALL)
 		return pcap_match(skb, p, as);
 	/* Only the ping's own packets teach its id. */
 	if (mode == TPK_MODE_PING && !learned_id)
 		return false;
-	pkt_as(&q, as);
-	return packet_wanted_(&q);
+	*q = *p;
+	pkt_as(q, as);
+	return packet_wanted_(q);
 }
 
 #include "tracepkt_track.bpf.h"
@@ -516,6 +517,23 @@ static __always_inline bool ifname_match(const char *name)
 }
 
 /* Where the packet is: device name, index and namespace. */
+/* --netns and --ifname: is dev (NULL: no device) where they look? */
+static __always_inline bool dev_wanted(struct net_device *dev)
+{
+	char name[TPK_IFNAMSIZ] = {};
+	__u64 netns = 0;
+
+	if (dev && bpf_core_field_exists(dev->nd_net.net))
+		netns = BPF_CORE_READ(dev, nd_net.net, ns.inum);
+	if (filter_netns && netns != filter_netns)
+		return false;
+	if (!filter_ifname[0])
+		return true;
+	if (dev)
+		bpf_probe_read_kernel_str(name, sizeof(name), dev->name);
+	return ifname_match(name);
+}
+
 static __always_inline bool locate(struct net_device *dev, struct tpk_event *e)
 {
 	if (dev) {
@@ -568,15 +586,11 @@ static __always_inline bool hook_where(const struct nf_hook_state *state)
 static __always_inline struct tpk_event *event_fill(struct sk_buff *skb, struct net_device *dev,
 						    __u8 kind, const struct pkt *pk, bool placed)
 {
-	const struct pkt p = *pk;
+	const struct pkt *p = pk;
 	struct tpk_event *e;
 
-	if (!placed && (filter_netns || filter_ifname[0])) {
-		struct tpk_event probe = {};
-
-		if (!locate(dev, &probe))
-			return NULL;
-	}
+	if (!placed && (filter_netns || filter_ifname[0]) && !dev_wanted(dev))
+		return NULL;
 
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
@@ -590,18 +604,18 @@ static __always_inline struct tpk_event *event_fill(struct sk_buff *skb, struct 
 	e->pid = current_tgid();
 	e->cpu = bpf_get_smp_processor_id();
 	e->kind = kind;
-	e->ipver = p.ipver;
-	e->l4proto = p.l4proto;
-	e->icmp_type = p.icmp_type;
-	e->icmp_code = p.icmp_code;
-	e->icmp_id = p.icmp_id;
-	e->icmp_seq = p.icmp_seq;
-	e->sport = p.sport;
-	e->dport = p.dport;
-	e->frag_off = p.frag_off;
-	e->frag_more = p.frag_more;
-	__builtin_memcpy(e->saddr, p.saddr, 16);
-	__builtin_memcpy(e->daddr, p.daddr, 16);
+	e->ipver = p->ipver;
+	e->l4proto = p->l4proto;
+	e->icmp_type = p->icmp_type;
+	e->icmp_code = p->icmp_code;
+	e->icmp_id = p->icmp_id;
+	e->icmp_seq = p->icmp_seq;
+	e->sport = p->sport;
+	e->dport = p->dport;
+	e->frag_off = p->frag_off;
+	e->frag_more = p->frag_more;
+	__builtin_memcpy(e->saddr, p->saddr, 16);
+	__builtin_memcpy(e->daddr, p->daddr, 16);
 	return e;
 }
 

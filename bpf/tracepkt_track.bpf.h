@@ -31,6 +31,7 @@ struct tpk_track {
 	__u64 head;		/* skb->head then */
 	__u64 ct;		/* the conntrack entry whose NAT was noted */
 	struct tpk_tuple t;	/* addresses then */
+	struct tpk_tuple in;	/* ... and the innermost packet's (no ports) */
 	__u8 via;		/* enum tpk_via: how it came to be followed */
 	__u8 pad[7];
 };
@@ -59,8 +60,11 @@ extern struct tpk_nat_map track_nat SEC(".maps");
 struct track_scratch {
 	struct tpk_track v;
 	struct tpk_tuple cur;		/* the packet's, in track_find */
+	struct tpk_tuple cur_in;	/* its innermost packet's */
 	__u8 raw[2][40];		/* conntrack's tuples, as stored */
 	struct tpk_tuple nat[4];	/* orig, reply, and each reversed */
+	struct tpk_tuple as;		/* a flow's tuple across its NAT */
+	struct pkt q;			/* the packet as it looks there */
 };
 
 struct tpk_track_scratch_map {
@@ -139,6 +143,80 @@ static __always_inline void tuple_rev(const struct tpk_tuple *t, struct tpk_tupl
 	}
 }
 
+#define ETH_P_IP_	0x0800
+#define ETH_P_IPV6_	0x86DD
+#define ETH_P_TEB_	0x6558	/* Ethernet in GRE or Geneve */
+#define GRE_CSUM_	0x8000
+#define GRE_KEY_	0x2000
+#define GRE_SEQ_	0x1000
+#define IPPROTO_IPIP_	4
+#define IPPROTO_IPV6_	41
+#define IPPROTO_GRE_	47
+
+/* Where a tunnel's carrier holds its inner IP header (from skb->head; 0:
+ * p is no carrier tracepkt knows): IPIP, IPv6 in IP, GRE and GRETAP,
+ * VXLAN (4789, and Linux's old 8472) and Geneve, as their headers say. */
+static __always_inline __u32 inner_ip(unsigned char *head, const struct pkt *p)
+{
+	__u32 l4 = p->net + p->l4off;
+	struct {
+		__be16 flags, proto;
+	} h;
+
+	if (p->l4proto == IPPROTO_IPIP_ || p->l4proto == IPPROTO_IPV6_)
+		return l4;
+	if (p->l4proto == IPPROTO_GRE_) {
+		__u16 f, proto;
+
+		if (bpf_probe_read_kernel(&h, sizeof(h), head + l4))
+			return 0;
+		f = bpf_ntohs(h.flags);
+		proto = bpf_ntohs(h.proto);
+		l4 += 4 + (f & GRE_CSUM_ ? 4 : 0) + (f & GRE_KEY_ ? 4 : 0) + (f & GRE_SEQ_ ? 4 : 0);
+		if (proto == ETH_P_TEB_)
+			return l4 + ETH_HLEN;
+		return proto == ETH_P_IP_ || proto == ETH_P_IPV6_ ? l4 : 0;
+	}
+	if (p->l4proto != IPPROTO_UDP_)
+		return 0;
+	if (p->dport == 4789 || p->dport == 8472)
+		return l4 + 8 + 8 + ETH_HLEN;
+	if (p->dport != 6081)
+		return 0;
+	/* Geneve: options' length in 4-byte words, then the protocol. */
+	if (bpf_probe_read_kernel(&h, sizeof(h), head + l4 + 8))
+		return 0;
+	if (bpf_ntohs(h.proto) != ETH_P_TEB_)
+		return 0;
+	return l4 + 8 + 8 + (bpf_ntohs(h.flags) >> 8 & 0x3f) * 4 + ETH_HLEN;
+}
+
+/* The innermost packet's addresses and protocol (one level in): what
+ * stays the same when a tunnel puts an skb in a new head or takes it out. */
+static __always_inline void tuple_inner(struct sk_buff *skb, const struct pkt *p,
+					struct tpk_tuple *t, struct track_scratch *s)
+{
+	unsigned char *head = BPF_CORE_READ(skb, head);
+	__u32 off = inner_ip(head, p);
+	__u8 *h = s->raw[0];
+
+	tuple_of(p, t);
+	t->sport = t->dport = 0;
+	if (!off || bpf_probe_read_kernel(h, 40, head + off))
+		return;
+	__builtin_memset(t, 0, sizeof(*t));
+	t->ipver = h[0] >> 4;
+	if (t->ipver == 4) {
+		t->proto = h[9];
+		__builtin_memcpy(t->saddr, h + 12, 4);
+		__builtin_memcpy(t->daddr, h + 16, 4);
+	} else if (t->ipver == 6) {
+		t->proto = h[6];
+		__builtin_memcpy(t->saddr, h + 8, 16);
+		__builtin_memcpy(t->daddr, h + 24, 16);
+	}
+}
+
 /* A followed packet's conntrack entry, once: if it translates, remember
  * the flow on both sides of the translation. */
 static __always_inline void nat_note(struct sk_buff *skb, struct tpk_track *tr, struct track_scratch *s)
@@ -205,6 +283,7 @@ static __always_inline __u8 track_note(struct sk_buff *skb, const struct pkt *p,
 		tr->ts = now;
 		tr->head = head;
 		tuple_of(p, &tr->t);
+		tuple_inner(skb, p, &tr->in, s);
 		nat_note(skb, tr, s);
 		return tr->via == TPK_VIA_CLONE ? TPK_VIA_CLONE : via;
 	}
@@ -212,6 +291,7 @@ static __always_inline __u8 track_note(struct sk_buff *skb, const struct pkt *p,
 	s->v.ts = now;
 	s->v.head = head;
 	tuple_of(p, &s->v.t);
+	tuple_inner(skb, p, &s->v.in, s);
 	if (via == TPK_VIA_FILTER && is_clone(skb, head, &s->v.t, now))
 		via = TPK_VIA_CLONE;
 	s->v.via = via;
@@ -235,14 +315,23 @@ static __always_inline bool track_same(struct sk_buff *skb, struct tpk_track *tr
 
 	if (tr->head == head || tuple_eq(&tr->t, &s->cur))
 		return true;
+	/* Into a tunnel or out of one, in a new head: the inner packet. */
+	if (tuple_eq(&tr->in, &s->cur_in))
+		return true;
 	nat_note(skb, tr, s);
 	as = nat_live ? bpf_map_lookup_elem(&track_nat, &s->cur) : NULL;
 	return as && tuple_eq(as, &tr->t);
 }
 
+enum { FIND_NO, FIND_YES, FIND_NAT };
+
 /* Is skb, which the filters do not want as it is, one being followed?
- * Says how in *via. */
-static __always_inline bool track_find(struct sk_buff *skb, struct pkt *p, __u8 *via)
+ * FIND_YES, how in *via; or FIND_NAT: its flow was seen across a NAT,
+ * and the filters must judge it as it looks on the other side (s->as).
+ * A function of its own, and one that runs no filter: the verifier
+ * counts its frame on top of the probe's (5.10 and 6.1 allow 512 bytes
+ * for a chain of calls, and each frame is at least 32). */
+static __noinline int track_find(struct sk_buff *skb, struct pkt *p, __u8 *via)
 {
 	__u64 key = (__u64)skb, head = (__u64)BPF_CORE_READ(skb, head), now = bpf_ktime_get_ns();
 	struct track_scratch *s = scratch();
@@ -250,30 +339,32 @@ static __always_inline bool track_find(struct sk_buff *skb, struct pkt *p, __u8 
 	struct tpk_track *tr;
 
 	if (!s)
-		return false;
+		return FIND_NO;
 	tuple_of(p, &s->cur);
+	tuple_inner(skb, p, &s->cur_in, s);
 	if (track_live) {
 		tr = bpf_map_lookup_elem(&track_skb, &key);
 		if (tr && now - tr->ts < TRACK_AGE_NS && track_same(skb, tr, head, s)) {
 			tr->ts = now;
 			tr->head = head;
 			tr->t = s->cur;
+			tr->in = s->cur_in;
 			*via = tr->via == TPK_VIA_CLONE ? TPK_VIA_CLONE : TPK_VIA_SKB;
 			nat_note(skb, tr, s);
-			return true;
+			return FIND_YES;
 		}
 		if (is_clone(skb, head, &s->cur, now)) {
 			*via = track_note(skb, p, TPK_VIA_CLONE);
-			return true;
+			return FIND_YES;
 		}
 	}
 	if (!nat_live)
-		return false;
+		return FIND_NO;
 	as = bpf_map_lookup_elem(&track_nat, &s->cur);
-	if (!as || !packet_wanted_as(skb, p, as))
-		return false;
-	*via = track_note(skb, p, TPK_VIA_NAT);
-	return true;
+	if (!as)
+		return FIND_NO;
+	s->as = *as;
+	return FIND_NAT;
 }
 
 /* The one question every probe asks: parse skb into p, and say whether
@@ -281,6 +372,7 @@ static __always_inline bool track_find(struct sk_buff *skb, struct pkt *p, __u8 
 static __always_inline bool skb_wanted(struct sk_buff *skb, struct pkt *p, __u8 *via)
 {
 	bool follow = track_on && (track_live || nat_live);
+	struct track_scratch *s;
 
 	if (parse_skb(skb, p, follow))
 		return false;
@@ -290,7 +382,20 @@ static __always_inline bool skb_wanted(struct sk_buff *skb, struct pkt *p, __u8 
 			*via = track_note(skb, p, TPK_VIA_FILTER);
 		return true;
 	}
-	return follow && track_find(skb, p, via);
+	if (!follow)
+		return false;
+	switch (track_find(skb, p, via)) {
+	case FIND_YES:
+		return true;
+	case FIND_NAT:
+		s = scratch();
+		if (!s || !packet_wanted_as(skb, p, &s->as, &s->q))
+			return false;
+		*via = track_note(skb, p, TPK_VIA_NAT);
+		return true;
+	default:
+		return false;
+	}
 }
 
 /* skb is being freed: stop following it, and its data if it was the last

@@ -69,8 +69,8 @@ static void qdisc_cleanup(int ifindex, bool own)
 
 	if (!own)
 		return;
-	in = tcdrop_tc_filter_count(ifindex, false);
-	out = tcdrop_tc_filter_count(ifindex, true);
+	in = tpk_tc_filter_count(ifindex, false);
+	out = tpk_tc_filter_count(ifindex, true);
 	if (in || out)
 		return;
 	hook_init(&hook, ifindex, TCDROP_INGRESS);
@@ -281,7 +281,7 @@ int tcdrop_attach(const struct tcdrop_target *t)
 	info.cfg = t->cfg;
 	snprintf(info.ifname, sizeof(info.ifname), "%s", t->ifname);
 	if (t->mech == TCDROP_LEGACY) {
-		err = tcdrop_clsact_present(t->ifindex);
+		err = tpk_clsact_present(t->ifindex);
 		if (err < 0) {
 			tpk_err_errno(err, "cannot list the qdiscs of %s", t->ifname);
 			return err;

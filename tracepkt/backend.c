@@ -119,7 +119,7 @@ const struct tpk_backend tpk_backends[TPK_NF_BACKENDS] = {
 	},
 	[TPK_NF_NFHOOK] = {
 		.name = "nfhook", .event_name = "nfhook", .tells = "verdicts inferred",
-		.needs = { "netfilter_link", "drop_reasons" }, .inferred = true, .frees = true,
+		.needs = { "netfilter_link", "drop_reasons" }, .inferred = true,
 		.check = nfhook_check, .programs = nfhook_programs, .attach = tpk_nfhook_attach,
 	},
 };
@@ -149,13 +149,14 @@ int tpk_nf_backend_parse(const char *s, int *out)
 	return -EINVAL;
 }
 
-/* skb:kfree_skb, for nfhook's drops, --drops and the end of a followed
- * packet: with its reason where the kernel gives one (5.17+), tp_btf where
+/* skb:kfree_skb, always: nfhook's drops, --drops, the last line of a
+ * packet dropped where tc or XDP programs are, and the end of a followed
+ * packet. With its reason where the kernel gives one (5.17+), tp_btf where
  * BTF describes it. skb:consume_skb, the other end, only for the last. */
-static void free_programs(struct tracepkt_bpf *skel, const struct tpk_nf *nf, bool on, bool drops,
-			  bool track)
+static void free_programs(struct tracepkt_bpf *skel, const struct tpk_nf *nf, bool drops, bool track)
 {
-	on = on || track;
+	const bool on = true;
+
 	autoload(skel, "btf_kfree_skb", on && nf->free_btf && nf->free_reason);
 	autoload(skel, "btf_kfree_skb_noreason", on && nf->free_btf && !nf->free_reason);
 	autoload(skel, "raw_kfree_skb", on && !nf->free_btf);
@@ -163,7 +164,7 @@ static void free_programs(struct tracepkt_bpf *skel, const struct tpk_nf *nf, bo
 	autoload(skel, "raw_consume_skb", track && !nf->free_btf);
 	skel->rodata->want_drops = drops;
 	skel->rodata->track_on = track;
-	if (drops && nf->icmp6_frees_all) {
+	if (nf->icmp6_frees_all) {
 		uint64_t lo = 0, hi = 0;
 
 		if (!tpk_ksym_range("icmpv6_rcv", &lo, &hi)) {
@@ -182,7 +183,7 @@ struct tpk_why tpk_backend_prepare(struct tracepkt_bpf *skel, const struct tpk_n
 		return w;
 	for (int i = 0; i < TPK_NF_BACKENDS; i++)
 		tpk_backends[i].programs(skel, nf, (enum tpk_nf_backend)i == b);
-	free_programs(skel, nf, tpk_backends[b].frees || drops, drops, track);
+	free_programs(skel, nf, drops, track);
 	return w;
 }
 

@@ -42,7 +42,6 @@ struct tpk_backend {
 	const char *tells;		/* --probe's detail: what its verdicts are */
 	const char *needs[3];		/* --probe features it needs, NULL-ended */
 	bool inferred;			/* verdicts guessed, not read */
-	bool frees;			/* learns drops at skb:kfree_skb */
 	/* Can it run, by what the kernel's BTF says? Costs no load. */
 	struct tpk_why (*check)(const struct tpk_nf *nf);
 	/* Autoload its programs (on), or none of them. */

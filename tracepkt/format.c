@@ -85,9 +85,30 @@ static void table_of(const struct tpk_event *e, const struct tpk_fmt_opts *o,
 	*t = (struct tpk_fmt_table){ .table = tbuf, .chain = cbuf, .ncand = 1 };
 }
 
+/* The programs of a LOST event, or 0 (for any other event too). */
+static int lost_progs(const struct tpk_event *e, const struct tpk_fmt_opts *o, struct tpk_devprogs *d)
+{
+	d->n = 0;
+	if (e->kind != TPK_EV_LOST || !o || !o->progs_of)
+		return 0;
+	return o->progs_of(o->ctx, e, d);
+}
+
+/* "lost.xdp:NAME#ID,tc.ingress:NAME#ID" */
+static void lost_list(const struct tpk_devprogs *d, char *buf, size_t len)
+{
+	size_t n = snprintf(buf, len, " %7s.", "lost");
+
+	for (int i = 0; i < d->n && n < len; i++)
+		n += snprintf(buf + n, len - n, "%s%s:%s#%u", i ? "," : "", d->p[i].attach,
+			      d->p[i].name[0] ? d->p[i].name : "?", d->p[i].id);
+}
+
 /* The IPTABLES column: " %7s.%-12s:%s" for a verdict, the same shape for a
- * drop ("drop.REASON"), empty for a device event. */
-static void extra(const struct tpk_event *e, const struct tpk_fmt_opts *o, char *buf, size_t len)
+ * drop ("drop.REASON") and a loss ("lost.PROGRAMS"), empty for a device
+ * event. */
+static void extra(const struct tpk_event *e, const struct tpk_fmt_opts *o,
+		  const struct tpk_devprogs *d, char *buf, size_t len)
 {
 	char tbuf[TPK_TABLESIZ + 1], cbuf[TPK_TABLESIZ + 1];
 	struct tpk_fmt_table t;
@@ -98,6 +119,8 @@ static void extra(const struct tpk_event *e, const struct tpk_fmt_opts *o, char 
 		table_of(e, o, &t, tbuf, cbuf);
 		snprintf(buf, len, " %7s.%-12s:%s", t.table, tpk_hook_name(e->hook),
 			 tpk_verdict_name(e->verdict));
+	} else if (e->kind == TPK_EV_LOST) {
+		lost_list(d, buf, len);
 	} else if (e->kind == TPK_EV_DROP) {
 		if (o && o->reason_name)
 			reason = o->reason_name(o->ctx, e->drop_reason);
@@ -112,9 +135,12 @@ int tpk_fmt_line(char *buf, size_t len, const struct tpk_event *e, struct tpk_fm
 {
 	char raw[TPK_IFNAMSIZ + 1], ifname[4 * TPK_IFNAMSIZ + 1];
 	char src[INET6_ADDRSTRLEN + 8], dst[INET6_ADDRSTRLEN + 8];
-	char flow[2 * sizeof(src) + 4], tail[256];
+	char flow[2 * sizeof(src) + 4], tail[512];
+	struct tpk_devprogs d;
 	int n;
 
+	if (e->kind == TPK_EV_LOST && !lost_progs(e, o, &d))
+		return -1;
 	/* A device name may hold control bytes (only '/', ':' and spaces are
 	 * refused): never raw to the terminal. */
 	snprintf(raw, sizeof(raw), "%.*s", TPK_IFNAMSIZ, e->ifname);
@@ -122,7 +148,7 @@ int tpk_fmt_line(char *buf, size_t len, const struct tpk_event *e, struct tpk_fm
 	endpoint(e, e->saddr, e->sport, src, sizeof(src));
 	endpoint(e, e->daddr, e->dport, dst, sizeof(dst));
 	snprintf(flow, sizeof(flow), "%s -> %s", src, dst);
-	extra(e, o, tail, sizeof(tail));
+	extra(e, o, &d, tail, sizeof(tail));
 	n = timestamp(buf, len, e, o);
 	return n + snprintf(buf + n, len > (size_t)n ? len - n : 0, "[%12" PRIu64 "] %16s %7s %-34s%s",
 			    (uint64_t)e->netns, ifname, tpk_direction(e), flow, tail);
@@ -172,13 +198,31 @@ static void json_via(struct tpk_json *j, const struct tpk_event *e)
 		tpk_json_kbool(j, "clone", true);
 }
 
-void tpk_fmt_json(FILE *f, const struct tpk_event *e, struct tpk_fmt_opts *o)
+static void json_programs(struct tpk_json *j, const struct tpk_devprogs *d)
 {
-	static const char *const kinds[] = { "?", "dev", "nf", "drop" };
+	tpk_json_key(j, "programs");
+	tpk_json_array(j);
+	for (int i = 0; i < d->n; i++) {
+		tpk_json_object(j);
+		tpk_json_kstring(j, "attach", d->p[i].attach);
+		tpk_json_kuint(j, "id", d->p[i].id);
+		tpk_json_key(j, "name");
+		tpk_json_stringn(j, d->p[i].name, sizeof(d->p[i].name));
+		tpk_json_object_end(j);
+	}
+	tpk_json_array_end(j);
+}
+
+int tpk_fmt_json(FILE *f, const struct tpk_event *e, struct tpk_fmt_opts *o)
+{
+	static const char *const kinds[] = { "?", "dev", "nf", "drop", "lost" };
 	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
 	const char *proto = tpk_proto_name(e->l4proto);
+	struct tpk_devprogs d;
 	struct tpk_json j;
 
+	if (e->kind == TPK_EV_LOST && !lost_progs(e, o, &d))
+		return -1;
 	tpk_addr_str(family(e), e->saddr, src, sizeof(src));
 	tpk_addr_str(family(e), e->daddr, dst, sizeof(dst));
 	if (o && !o->ts_base)
@@ -190,7 +234,7 @@ void tpk_fmt_json(FILE *f, const struct tpk_event *e, struct tpk_fmt_opts *o)
 		tpk_json_key(&j, "ts_rel_s");
 		tpk_json_raw(&j, "%.6f", (double)(e->ts_ns - o->ts_base) / 1e9);
 	}
-	tpk_json_kstring(&j, "kind", e->kind < 4 ? kinds[e->kind] : "?");
+	tpk_json_kstring(&j, "kind", e->kind < 5 ? kinds[e->kind] : "?");
 	if (e->kind == TPK_EV_DEV)
 		tpk_json_kstring(&j, "point", tpk_point_name(e->point));
 	tpk_json_kuint(&j, "netns", e->netns);
@@ -221,13 +265,15 @@ void tpk_fmt_json(FILE *f, const struct tpk_event *e, struct tpk_fmt_opts *o)
 	}
 	if (e->kind == TPK_EV_NF)
 		json_nf(&j, e, o);
-	if (e->kind == TPK_EV_DROP) {
+	if (e->kind == TPK_EV_DROP || e->kind == TPK_EV_LOST) {
 		const char *r = o && o->reason_name ? o->reason_name(o->ctx, e->drop_reason) : NULL;
 
 		tpk_json_kuint(&j, "drop_reason_code", e->drop_reason);
 		if (r)
 			tpk_json_kstring(&j, "drop_reason", r);
 	}
+	if (e->kind == TPK_EV_LOST)
+		json_programs(&j, &d);
 	tpk_json_kuint(&j, "pid", e->pid);
 	tpk_json_kuint(&j, "cpu", e->cpu);
 	tpk_json_key(&j, "skb");
@@ -235,4 +281,5 @@ void tpk_fmt_json(FILE *f, const struct tpk_event *e, struct tpk_fmt_opts *o)
 	json_via(&j, e);
 	tpk_json_object_end(&j);
 	tpk_json_finish(&j);
+	return 0;
 }

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <linux/types.h>
+#include "devprogs.h"
 #include "nfnames.h"
 #include "tracepkt.h"
 
@@ -27,15 +28,18 @@ struct tpk_fmt_opts {
 	/* Fills *t for a netfilter event whose table the event itself does not
 	 * name; false: use the event's. */
 	bool (*table_of)(const void *ctx, const struct tpk_event *e, struct tpk_fmt_table *t);
-	const void *ctx;	/* what the tracer knows, for both */
+	/* The tc and XDP programs a LOST event's device had; how many. */
+	int (*progs_of)(const void *ctx, const struct tpk_event *e, struct tpk_devprogs *out);
+	const void *ctx;	/* what the tracer knows, for all three */
 };
 
 /* Python: "%14s %16s %7s %-34s %s" % ('NETWORK NS', 'INTERFACE', 'TYPE', 'ADDRESSES', 'IPTABLES') */
 int tpk_fmt_header(char *buf, size_t len, const struct tpk_fmt_opts *o);
-/* Python: "[%12s] %16s %7s %-34s%s" % (netns, ifname, direction, flow, iptables) */
+/* Python: "[%12s] %16s %7s %-34s%s" % (netns, ifname, direction, flow, iptables).
+ * -1, nothing written, for a LOST event where no tc or XDP program was. */
 int tpk_fmt_line(char *buf, size_t len, const struct tpk_event *e, struct tpk_fmt_opts *o);
-/* One JSON object, every field, then a newline. */
-void tpk_fmt_json(FILE *f, const struct tpk_event *e, struct tpk_fmt_opts *o);
+/* One JSON object, every field, then a newline; -1 and nothing as above. */
+int tpk_fmt_json(FILE *f, const struct tpk_event *e, struct tpk_fmt_opts *o);
 
 /* "request", "reply", or the protocol for anything but an echo. */
 const char *tpk_direction(const struct tpk_event *e);

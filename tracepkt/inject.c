@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The expression's eBPF in place of the stub. libbpf appends a program's
- * subprograms to it at load; tracepkt's helpers are all inlined, so the
- * stub is the one subprogram, last: its body runs from the target of the
- * calls to the end, and is replaced whole. Its BTF function record keeps
- * its place; line records inside the old body go. */
+ * subprograms to it at load; the program's BTF function records say where
+ * the stub's body is. It is replaced whole; calls, function and line
+ * records after it move with what follows; line records inside the old
+ * body go. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <linux/bpf.h>
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
 #include "util.h"
@@ -31,15 +32,16 @@ static const struct section {
 	{ "netfilter", BPF_PROG_TYPE_NETFILTER, BPF_NETFILTER, A_NONE },
 };
 
-#define MAX_LINE_COPIES 64
+#define MAX_ALLOCS 128
 
 static struct {
 	struct bpf_insn *filter;
 	int n;
 	int ids[ARRAY_SIZE(sections)];
 	int nids;
-	void *lines[MAX_LINE_COPIES];	/* line records handed to libbpf, freed at stop */
-	int nlines;
+	const struct btf *btf;		/* the object's: names its functions */
+	void *allocs[MAX_ALLOCS];	/* records handed to libbpf, freed at stop */
+	int nallocs;
 } inj;
 
 /* What follows the section's "type/" (the attach target). */
@@ -50,79 +52,120 @@ static const char *target_of(const struct bpf_program *prog)
 	return s ? s + 1 : "";
 }
 
-/* The stub's first instruction: where every BPF-to-BPF call goes. -1: none,
- * -2: calls to more than one place (not the layout this expects). */
-static long stub_start(const struct bpf_insn *in, size_t n)
+/* Where the stub's body is, [*at, *end), by the program's BTF function
+ * records (libbpf appends the subprograms a program calls in the order it
+ * meets the calls, so the stub is not always last). false: the program
+ * does not call it. */
+static bool stub_span(const struct bpf_prog_load_opts *opts, size_t n, long *at, long *end)
 {
-	long at = -1;
+	const char *fi = opts->func_info;
+	size_t rec = opts->func_info_rec_size;
 
-	for (size_t i = 0; i < n; i++) {
-		long to;
+	*at = -1;
+	*end = n;
+	if (!fi || !inj.btf || rec < sizeof(struct bpf_func_info))
+		return false;
+	for (__u32 i = 0; i < opts->func_info_cnt; i++) {
+		const struct bpf_func_info *f = (const void *)(fi + i * rec);
+		const struct btf_type *t = btf__type_by_id(inj.btf, f->type_id);
 
-		if (in[i].code == (BPF_LD | BPF_DW | BPF_IMM) && in[i].src_reg == BPF_PSEUDO_FUNC)
-			return -2;
-		if (in[i].code != (BPF_JMP | BPF_CALL) || in[i].src_reg != BPF_PSEUDO_CALL)
-			continue;
-		to = (long)i + 1 + in[i].imm;
-		if (at >= 0 && to != at)
-			return -2;
-		at = to;
+		if (t && !strcmp(btf__name_by_offset(inj.btf, t->name_off), "tpk_pcap_run"))
+			*at = f->insn_off;
 	}
-	return at;
+	for (__u32 i = 0; *at >= 0 && i < opts->func_info_cnt; i++) {
+		const struct bpf_func_info *f = (const void *)(fi + i * rec);
+
+		if ((long)f->insn_off > *at && (long)f->insn_off < *end)
+			*end = f->insn_off;
+	}
+	return *at >= 0;
 }
 
-/* Line records of the old body, past its first instruction, would point
- * at the new one's: drop them. */
-static int trim_lines(struct bpf_prog_load_opts *opts, long at)
+/* Old instruction index -> new, once [at, end) became delta longer. */
+static long moved(long i, long at, long end, long delta)
 {
-	const char *in = opts->line_info;
-	size_t rec = opts->line_info_rec_size;
+	return i < at ? i : i >= end ? i + delta : at;
+}
+
+/* Calls keep their targets: BPF-to-BPF calls are relative. */
+static void fix_calls(struct bpf_insn *out, size_t nout, long at, long end, long delta)
+{
+	for (long i = 0; i < (long)nout; i++) {
+		long old, to;
+
+		if (i >= at && i < at + inj.n)
+			continue;	/* the filter has no calls */
+		if (out[i].code != (BPF_JMP | BPF_CALL) || out[i].src_reg != BPF_PSEUDO_CALL)
+			continue;
+		old = i < at ? i : i - delta;
+		to = old + 1 + out[i].imm;
+		out[i].imm = moved(to, at, end, delta) - (i + 1);
+	}
+}
+
+/* A copy of records (func_info or line_info, insn_off first) for the new
+ * layout: those inside the old body go (but its first), the later move. */
+static int fix_records(const void **recs, __u32 *cnt, size_t rec, long at, long end, long delta)
+{
+	const char *in = *recs;
 	char *out;
 	__u32 k = 0;
 
-	if (!in || !opts->line_info_cnt)
+	if (!in || !*cnt)
 		return 0;
-	if (inj.nlines == MAX_LINE_COPIES || rec < sizeof(struct bpf_line_info))
+	if (inj.nallocs == MAX_ALLOCS || rec < sizeof(__u32))
 		return -E2BIG;
-	out = malloc(opts->line_info_cnt * rec);
+	out = malloc(*cnt * rec);
 	if (!out)
 		return -ENOMEM;
-	for (__u32 i = 0; i < opts->line_info_cnt; i++) {
-		const struct bpf_line_info *l = (const void *)(in + i * rec);
+	for (__u32 i = 0; i < *cnt; i++) {
+		__u32 off;
 
-		if ((long)l->insn_off <= at)
-			memcpy(out + k++ * rec, l, rec);
+		memcpy(&off, in + i * rec, sizeof(off));
+		if ((long)off > at && (long)off < end)
+			continue;
+		memcpy(out + k * rec, in + i * rec, rec);
+		off = moved(off, at, end, delta);
+		memcpy(out + k++ * rec, &off, sizeof(off));
 	}
-	inj.lines[inj.nlines++] = out;
-	opts->line_info = out;
-	opts->line_info_cnt = k;
+	inj.allocs[inj.nallocs++] = out;
+	*recs = out;
+	*cnt = k;
 	return 0;
 }
 
 static int prepare(struct bpf_program *prog, struct bpf_prog_load_opts *opts, long cookie)
 {
 	const struct bpf_insn *in = bpf_program__insns(prog);
-	size_t n = bpf_program__insn_cnt(prog);
-	long at = stub_start(in, n);
+	size_t n = bpf_program__insn_cnt(prog), nout;
 	struct bpf_insn *out;
+	long at, end, delta;
 	int err;
 
 	(void)cookie;
-	if (at == -1)
+	if (!stub_span(opts, n, &at, &end))
 		return 0;	/* this program never filters */
-	if (at < 0 || (size_t)at >= n) {
+	if (at >= (long)n || end <= at) {
 		tpk_err("%s: its subprograms are not laid out as the pcap filter needs",
 			bpf_program__name(prog));
 		return -ENOTSUP;
 	}
-	out = malloc((at + inj.n) * sizeof(*out));
+	delta = inj.n - (end - at);
+	nout = n + delta;
+	out = malloc(nout * sizeof(*out));
 	if (!out)
 		return -ENOMEM;
 	memcpy(out, in, at * sizeof(*out));
 	memcpy(out + at, inj.filter, inj.n * sizeof(*out));
-	err = trim_lines(opts, at);
+	memcpy(out + at + inj.n, in + end, (n - end) * sizeof(*out));
+	fix_calls(out, nout, at, end, delta);
+	err = fix_records(&opts->func_info, &opts->func_info_cnt, opts->func_info_rec_size,
+			  at, end, delta);
 	if (!err)
-		err = bpf_program__set_insns(prog, out, at + inj.n);
+		err = fix_records(&opts->line_info, &opts->line_info_cnt, opts->line_info_rec_size,
+				  at, end, delta);
+	if (!err)
+		err = bpf_program__set_insns(prog, out, nout);
 	free(out);
 	return err;
 }
@@ -175,6 +218,7 @@ int tpk_inject_targets(struct bpf_object *obj)
 {
 	struct bpf_program *prog;
 
+	inj.btf = bpf_object__btf(obj);
 	bpf_object__for_each_program(prog, obj) {
 		int err;
 
@@ -194,8 +238,9 @@ void tpk_inject_stop(void)
 {
 	while (inj.nids)
 		libbpf_unregister_prog_handler(inj.ids[--inj.nids]);
-	while (inj.nlines)
-		free(inj.lines[--inj.nlines]);
+	while (inj.nallocs)
+		free(inj.allocs[--inj.nallocs]);
+	inj.btf = NULL;
 	free(inj.filter);
 	inj.filter = NULL;
 }

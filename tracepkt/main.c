@@ -185,11 +185,6 @@ static void check_end(struct argp_state *state)
 	if (cmds.nargs && env.all && cmds.given[1])	/* G_ALL */
 		argp_failure(state, TPK_EXIT_USAGE, 0,
 			     "a filter expression takes the place of --proto, --host and --port");
-	/* The drop program's stack leaves the filter's frame too little room
-	 * on kernels before 6.12's verifier. */
-	if (cmds.nargs && env.all && env.drops)
-		argp_failure(state, TPK_EXIT_USAGE, 0,
-			     "--drops does not take a filter expression yet (use --proto, --host and --port)");
 	if (env.port && env.proto != IPPROTO_TCP && env.proto != IPPROTO_UDP &&
 	    env.proto != TPK_PROTO_ANY)
 		argp_failure(state, TPK_EXIT_USAGE, 0, "--port needs --proto tcp, udp or any");

@@ -56,7 +56,7 @@ struct choice {
 	char detail[256];
 };
 
-enum { B_POINTS, B_NF, B_DROPS, B_TCDROP, B_XDP, B_MAX };
+enum { B_POINTS, B_NF, B_DROPS, B_TCXDP, B_TCDROP, B_XDP, B_MAX };
 
 /* What the probe found, and what the tools would choose by it. */
 struct probe {
@@ -262,6 +262,14 @@ static void choose_backends(struct probe *pr, bool btf)
 		       pr->ans[F_DROP_REASONS].detail);
 	else
 		choose(pr, B_DROPS, "tracepkt.drops", "no", "--drops: %s", pr->ans[F_DROP_REASONS].detail);
+
+	/* Where a traced packet is dropped at a device with tc or XDP
+	 * programs, tracepkt names them in a last line (lost.PROGRAMS). */
+	choose(pr, B_TCXDP, "tracepkt.tcxdp", "lost",
+	       "a last line naming the tc and XDP programs where a traced packet was dropped; "
+	       "their verdicts by fexit: %s",
+	       pr->ans[F_FEXIT].yes ? "this kernel allows it, tracepkt does not do it yet"
+				     : pr->ans[F_FEXIT].detail);
 
 	if (pr->ans[F_TCX].yes)
 		choose(pr, B_TCDROP, "tcdrop.attach", "tcx", "tcx link (--legacy: clsact + cls_bpf)");

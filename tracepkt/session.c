@@ -39,9 +39,11 @@ static int on_event(void *ctx, void *data, size_t size)
 		return 0;
 	memcpy(e, data, sizeof(*e));
 	if (r->o->json) {
-		tpk_fmt_json(stdout, e, &r->fmt);
+		if (tpk_fmt_json(stdout, e, &r->fmt) < 0)
+			return 0;
 	} else {
-		tpk_fmt_line(r->line, sizeof(r->line), e, &r->fmt);
+		if (tpk_fmt_line(r->line, sizeof(r->line), e, &r->fmt) < 0)
+			return 0;
 		puts(r->line);
 	}
 	if (r->o->count && ++r->printed >= r->o->count)
@@ -141,6 +143,7 @@ int tpk_session_run(struct tracer *t, const struct tpk_ping_opts *popts)
 	run.fmt.timestamp = t->o->timestamp;
 	run.fmt.reason_name = tracer_reason_name;
 	run.fmt.table_of = tracer_table_of;
+	run.fmt.progs_of = tracer_progs_of;
 	run.fmt.ctx = t;
 	if (!t->o->json) {
 		tpk_fmt_header(run.line, sizeof(run.line), &run.fmt);

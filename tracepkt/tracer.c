@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
@@ -35,6 +36,53 @@ bool tracer_table_of(const void *ctx, const struct tpk_event *e, struct tpk_fmt_
 	*ft = nt ? (struct tpk_fmt_table){ nt->table, nt->chain, nt->ncand }
 		 : (struct tpk_fmt_table){ "?", "", 1 };
 	return true;
+}
+
+/* Where a followed packet was dropped for a reason that a tc or XDP
+ * program there may have given: the sides of the device to ask. */
+static unsigned int lost_sides(const struct tracer *t, unsigned int reason)
+{
+	const char *name = tpk_nf_reason_name(&t->nf, reason);
+
+	/* veth frees what its XDP program dropped as NOT_SPECIFIED. */
+	if (!name || !strcmp(name, "~UNK~") || !strcmp(name, "NOT_SPECIFIED"))
+		return TPK_SIDE_INGRESS | TPK_SIDE_EGRESS;
+	if (!strncmp(name, "TC_", 3))
+		return strstr(name, "EGRESS") ? TPK_SIDE_EGRESS : TPK_SIDE_INGRESS;
+	if (!strncmp(name, "XDP", 3))
+		return TPK_SIDE_INGRESS;
+	return 0;
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+int tracer_progs_of(const void *ctx, const struct tpk_event *e, struct tpk_devprogs *out)
+{
+	struct tracer *t = (struct tracer *)ctx;
+	unsigned int sides = lost_sides(t, e->drop_reason);
+	uint64_t now = now_ns();
+	struct tracer_progs_seen *s;
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(t->seen); i++) {
+		s = &t->seen[i];
+		if (s->at_ns && now - s->at_ns < 1000000000ULL && s->netns == e->netns &&
+		    s->ifindex == (int)e->ifindex && s->sides == sides) {
+			*out = s->progs;
+			return out->n;
+		}
+	}
+	s = &t->seen[t->seen_next++ % ARRAY_SIZE(t->seen)];
+	*s = (struct tracer_progs_seen){ .netns = e->netns, .ifindex = e->ifindex, .sides = sides,
+					 .at_ns = now };
+	tpk_devprogs_get(e->netns, e->ifindex, sides, &s->progs);
+	*out = s->progs;
+	return out->n;
 }
 
 /* The initial pid namespace has a fixed inode; in any other, pids differ
@@ -183,8 +231,7 @@ int tracer_start(struct tracer *t, const struct tpk_trace_opts *o)
 	*t = (struct tracer){ .o = o, .backend = TPK_NF_NONE };
 	if (!vmlinux && o->verbose)
 		tpk_note("no kernel BTF; using raw tracepoints");
-	if (o->nf_backend != TPK_NF_NONE || o->drops || !o->no_track)
-		tpk_nf_probe(&t->nf, vmlinux);
+	tpk_nf_probe(&t->nf, vmlinux);
 	tpk_points_probe(&t->points, vmlinux, o->raw_tp);
 	btf__free(vmlinux);
 	if (o->pcap && tpk_inject_start(o->pcap, o->pcap_n)) {

@@ -48,6 +48,14 @@ struct tracer {
 	struct tpk_kpoints points;	/* ... and device tracing */
 	struct tpk_nfhook hooks;	/* nfhook's links and the tables they follow */
 	enum tpk_nf_backend backend;	/* the one that started */
+	struct tracer_progs_seen {	/* devices asked lately: a drop flood
+					 * must not scan namespaces per event */
+		uint64_t netns, at_ns;
+		int ifindex;
+		unsigned int sides;
+		struct tpk_devprogs progs;
+	} seen[8];
+	unsigned int seen_next;
 	char why[512];			/* why better backends did not start */
 };
 
@@ -60,5 +68,6 @@ void tracer_stop(struct tracer *t);
 /* For the formatter (struct tpk_fmt_opts's hooks, ctx = the tracer). */
 const char *tracer_reason_name(const void *ctx, unsigned int reason);
 bool tracer_table_of(const void *ctx, const struct tpk_event *e, struct tpk_fmt_table *ft);
+int tracer_progs_of(const void *ctx, const struct tpk_event *e, struct tpk_devprogs *out);
 
 #endif

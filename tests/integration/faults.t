@@ -6,6 +6,7 @@
 # Not root.
 set -uo pipefail
 . "$(dirname "$(readlink -f "$0")")/../lib/tap.sh"
+. "$(dirname "$(readlink -f "$0")")/../lib/tracepkt.sh"
 tap_require_root
 
 TP=$TPK_BUILD/tracepkt TC=$TPK_BUILD/tcdrop XB=$TPK_BUILD/xdpblock PD=$TPK_BUILD/progdump
@@ -148,7 +149,7 @@ tap_is "$(tap_settle "" link_pins)" "" \
 if eval "$("$FIXTURES/pair" up "$FIX")" 2>/dev/null && [ -n "${NS_PEER:-}" ]; then
 	"$TP" --all >"$TMP/tp.out" 2>"$TMP/tp.err" &
 	BG=$!
-	if wait_held "$BG" >/dev/null; then
+	if tracer_ready "$BG"; then
 		ip netns exec "$NS_PEER" ping -c 3 -i 0.2 -W 1 "$ROOT_IP4" >/dev/null 2>&1
 		"$FIXTURES/pair" down "$FIX" >/dev/null 2>&1
 		sleep 0.5
@@ -176,7 +177,9 @@ if ip netns add "$NL" && ip -n "$NL" link set lo up && ip -n "$NL" addr add 198.
 	flood() {
 		"$TP" --all --json --nf-backend off --netns "$nl_ino" --ringbuf-size "$1" >"$TMP/fl.out" 2>"$TMP/fl.err" &
 		BG=$!
-		wait_held "$BG" >/dev/null
+		# Attached, not only loaded: else the flood's first packets go
+		# untraced and the two runs count different totals.
+		tracer_ready "$BG"
 		ip netns exec "$NL" ping -f -c $((3000 / SCALE)) -q 198.18.5.1 >/dev/null 2>&1
 		sleep 1
 		kill -INT "$BG"

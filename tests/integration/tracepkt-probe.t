@@ -46,7 +46,7 @@ done <"$TMP/text"
 for f in "${FEATURES[@]}"; do
 	tap_like "${yn[$f]-}" '^(yes|no)$' "feature $f: yes or no"
 done
-for b in tracepkt.tracepoints tracepkt.netfilter tracepkt.drops tcdrop.attach xdpblock.attach; do
+for b in tracepkt.tracepoints tracepkt.netfilter tracepkt.drops tracepkt.tcxdp tcdrop.attach xdpblock.attach; do
 	tap_like "${use[$b]-}" '.' "backend $b is named"
 done
 

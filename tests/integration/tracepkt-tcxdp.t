@@ -1,0 +1,134 @@
+#!/bin/bash
+# A traced packet dropped by a tc or XDP program ends with a line naming
+# the programs attached where it was dropped (lost.PROGRAMS), never in
+# silence: the project's own xdpblock (XDP) and tcdrop (tcx and legacy
+# cls_bpf, ingress and egress) do the dropping, on the router fixture, and
+# bpftool names what is attached (the oracle). tracepkt --probe says this
+# is how the kernel's tc and XDP verdicts show.
+set -uo pipefail
+. "$(dirname "$(readlink -f "$0")")/../lib/tap.sh"
+. "$(dirname "$(readlink -f "$0")")/../lib/tracepkt.sh"
+tap_require_root
+command -v bpftool >/dev/null || tap_skip_all "no bpftool"
+
+TMP=$(mktemp -d /tmp/tpk-tcxdp.XXXXXX)
+export XDPBLOCK_PINS=tpktcxdp$$
+X=$TPK_BUILD/xdpblock T=$TPK_BUILD/tcdrop
+cleanup() {
+	jobs -p | xargs -r kill 2>/dev/null
+	ip netns exec "$NS_B" "$X" detach eth0
+	ip netns exec "$NS_B" "$T" detach eth0
+	ip netns exec "$NS_R" "$T" detach eth1
+	"$X" flush
+	rm -rf "/sys/fs/bpf/$XDPBLOCK_PINS"
+	fixtures_down
+	rm -rf "$TMP"
+} >/dev/null 2>&1
+trap cleanup EXIT
+
+fixture_up router "tx$$"
+prime ip netns exec "$NS_A" "$B_IP4"
+
+# traced OUT TRACEPKT_ARGS...: tracepkt's output while A pings B once.
+traced() {
+	local out=$1 pid
+	shift
+	"$TRACEPKT" --nf-backend off "$@" >"$out" 2>"$out.err" &
+	pid=$!
+	tracer_ready $pid || tap_diag "tracepkt did not start: $(cat "$out.err")"
+	ip netns exec "$NS_A" ping -c1 -W1 "$B_IP4" >/dev/null 2>&1
+	kill -INT $pid
+	wait $pid
+}
+
+# prog_id NS DEV KIND: the id bpftool shows for that attachment.
+prog_id() {
+	ip netns exec "$1" bpftool -j net show dev "$2" | python3 -c '
+import json, sys
+kind = sys.argv[1]
+for d in json.load(sys.stdin):
+    if kind == "xdp":
+        for x in d.get("xdp", []):
+            print(x["id"])
+    for t in d.get("tc", []):
+        if t.get("kind") == kind:  # tcx: prog_id; cls_bpf: id
+            print(t.get("prog_id", t.get("id")))' "$3"
+}
+
+request_to() {
+	py_line "$NS_A_INODE" "$A_IF" request "$A_IP4" "$B_IP4"
+	py_line "$NS_R_INODE" "$R_A_IF" request "$A_IP4" "$B_IP4"
+	py_line "$NS_R_INODE" "$R_B_IF" request "$A_IP4" "$B_IP4"
+}
+# lost_line INODE IF IPTABLES: "lost.xdp:xdpblock#ID" in the IPTABLES place.
+lost_line() { printf '[%12s] %16s %7s %-34s %7s.%s\n' "$1" "$2" request "$A_IP4 -> $B_IP4" lost "$3"; }
+
+probe=$("$TRACEPKT" --probe 2>/dev/null | awk '$1 == "backend" && $2 == "tracepkt.tcxdp" { print $3 }')
+tap_is "$probe" lost "--probe: tc and XDP drops show as a last line naming the programs"
+
+# --- XDP: xdpblock on B's eth0 drops what A sends. ---
+ip netns exec "$NS_B" "$X" attach eth0 --force >/dev/null && "$X" add "$A_IP4" >/dev/null
+id=$(prog_id "$NS_B" eth0 xdp)
+tap_like "$id" '^[0-9]+$' "xdpblock attached (bpftool shows program $id)"
+traced "$TMP/o" --all "host $A_IP4"
+tap_is "$(cat "$TMP/o")" "$(py_header; request_to; lost_line "$NS_B_INODE" "$B_IF" "xdp:xdpblock#$id")" \
+	"XDP drop: the request's hops, then lost.xdp with the program at B's eth0"
+traced "$TMP/o" --all --drops "host $A_IP4"
+tap_is "$(tail -2 "$TMP/o")" "$(printf '[%12s] %16s %7s %-34s %7s.%s\n' "$NS_B_INODE" "$B_IF" request \
+	"$A_IP4 -> $B_IP4" drop NOT_SPECIFIED; lost_line "$NS_B_INODE" "$B_IF" "xdp:xdpblock#$id")" \
+	"--drops with a filter expression: the kernel's reason, then the programs"
+out=$(ip netns exec "$NS_A" "$TRACEPKT" --nf-backend off "$B_IP4" 2>/dev/null)
+rc=$?
+tap_is "$out" "$(py_header; request_to; lost_line "$NS_B_INODE" "$B_IF" "xdp:xdpblock#$id")" \
+	"ping mode: the same last line"
+tap_is "$rc" 1 "ping mode: ping's status (no reply)"
+traced "$TMP/o" --all -j "host $A_IP4"
+tap_is "$(tail -1 "$TMP/o" | python3 -c '
+import json, sys
+e = json.load(sys.stdin)
+print(e["kind"], e["ifname"], e["drop_reason"], " ".join("%s:%s:%s" % (p["attach"], p["name"], p["id"]) for p in e["programs"]))')" \
+	"lost $B_IF NOT_SPECIFIED xdp:xdpblock:$id" "--json: kind lost, the programs with attach, name and id"
+ip netns exec "$NS_B" "$X" detach eth0 >/dev/null
+"$X" flush >/dev/null
+
+# --- tcx ingress: tcdrop on B's eth0. ---
+if ip netns exec "$NS_B" "$T" attach eth0 --force >/dev/null 2>&1; then
+	kind=$(ip netns exec "$NS_B" bpftool -j net show dev eth0 | grep -o '"kind":"[a-z/]*ingress"' | cut -d'"' -f4)
+	id=$(prog_id "$NS_B" eth0 "$kind")
+	want=tcx.ingress
+	[ "$kind" = tcx/ingress ] || want=tc.ingress
+	traced "$TMP/o" --all "host $A_IP4"
+	tap_is "$(cat "$TMP/o")" "$(py_header; request_to
+		py_line "$NS_B_INODE" "$B_IF" request "$A_IP4" "$B_IP4"
+		lost_line "$NS_B_INODE" "$B_IF" "$want:tcdrop#$id")" \
+		"tc ingress drop ($kind): its hops to B's eth0, then lost.$want"
+	ip netns exec "$NS_B" "$T" detach eth0 >/dev/null
+else
+	tap_fail "tcdrop attach eth0 in B"
+fi
+
+# --- legacy cls_bpf egress: tcdrop on R's eth1 (towards B). ---
+if ip netns exec "$NS_R" "$T" attach eth1 --egress --legacy >/dev/null 2>&1; then
+	id=$(prog_id "$NS_R" eth1 clsact/egress)
+	traced "$TMP/o" --all --drops --host "$A_IP4"
+	tap_is "$(tail -2 "$TMP/o")" "$(printf '[%12s] %16s %7s %-34s %7s.%s\n' "$NS_R_INODE" "$R_B_IF" request \
+		"$A_IP4 -> $B_IP4" drop TC_EGRESS; lost_line "$NS_R_INODE" "$R_B_IF" "tc.egress:tcdrop#$id")" \
+		"tc egress drop (clsact, cls_bpf): drop.TC_EGRESS, then lost.tc.egress at R's eth1"
+	ip netns exec "$NS_R" "$T" detach eth1 >/dev/null
+else
+	tap_fail "tcdrop attach eth1 --egress --legacy in R"
+fi
+
+# Nothing attached: a drop elsewhere names nothing. An iptables DROP in B
+# is a netfilter verdict, not a lost line.
+ip netns exec "$NS_B" iptables -A INPUT -s "$A_IP4" -j DROP
+traced "$TMP/o" --all "host $A_IP4"
+tap_nok "no tc or XDP program: no lost line" grep -q lost "$TMP/o"
+ip netns exec "$NS_B" iptables -D INPUT -s "$A_IP4" -j DROP
+
+cleanup
+trap - EXIT
+tap_is "$(fixtures_left)" 0 "no fixture namespace left behind"
+tap_is "$(tpk_progs_left)" 0 "no tracepkt program left loaded"
+tap_ok "no blocklist pin left" test ! -e "/sys/fs/bpf/$XDPBLOCK_PINS"
+tap_done
