@@ -101,10 +101,13 @@ tap_is "$(fields "$TMP/o" ifname saddr daddr via | awk '{print $1, $2, $3, $4}' 
 	"$A_IF $A_IP4 $VIP_IP4 filter;$R_A_IF $A_IP4 $VIP_IP4 filter;$R_B_IF $R_B_IP4 $B_IP4 skb;$B_IF $R_B_IP4 $B_IP4 skb;$B_IF $B_IP4 $R_B_IP4 nat;$R_B_IF $B_IP4 $R_B_IP4 skb;$R_A_IF $VIP_IP4 $A_IP4 filter;$A_IF $VIP_IP4 $A_IP4 filter;" \
 	"TCP SYN and RST through DNAT and SNAT"
 
-# --- Tunnels: the same skb on the overlay and the underlay. ---
+# --- Tunnels: the same skb on the overlay and the underlay. Every type
+# this kernel can make is up at once and one tracer follows a ping across
+# each (a load of tracepkt is what costs minutes under emulation). ---
+declare -A TUN=()
+TYPES=()
 for type in vxlan vxlan6 geneve geneve6 gre gre6 ipip ip6ip6 gretap ip6gretap; do
 	name=$(tap_name u)
-	unset L_TUN_IP4 L_TUN_IP6 R_TUN_IP4 R_TUN_IP6
 	out=$(TPK_FIXTURE_TUNNEL=$type "$FIXTURES/tunnel" up "$name" 2>&1)
 	rc=$?
 	if [ $rc = 2 ]; then
@@ -112,31 +115,60 @@ for type in vxlan vxlan6 geneve geneve6 gre gre6 ipip ip6ip6 gretap ip6gretap; d
 		[ -n "$VM" ] || tap_skip "$type tunnel, --no-track" "$out"
 		continue
 	fi
+	TPK_FIXTURES_UP+=("tunnel:$name")
+	TPK_FIXTURES_ALL+=("tunnel:$name")
 	if [ $rc != 0 ]; then
 		tap_fail "$type tunnel: fixture up: $out"
 		[ -n "$VM" ] || tap_fail "$type tunnel, --no-track"
 		continue
 	fi
-	eval "$out"
-	TPK_FIXTURES_UP+=("tunnel:$name")
-	TPK_FIXTURES_ALL+=("tunnel:$name")
+	TUN[$type]=$out
+	TYPES+=("$type")
+done
+# tun_keys TYPE: that instance's keys, and l, r, lu, ru: the names of its
+# overlay and underlay address keys in the family its overlay carries.
+tun_keys() {
+	unset L_TUN_IP4 L_TUN_IP6 R_TUN_IP4 R_TUN_IP6
+	eval "${TUN[$1]}"
 	v=4
 	[ -n "${R_TUN_IP4:-}" ] || v=6
 	l=L_TUN_IP$v r=R_TUN_IP$v lu=L_IP$UNDERLAY ru=R_IP$UNDERLAY
-	prime ip netns exec "$NS_L" "${!r}"
-	ip netns exec "$NS_L" "$TRACEPKT" --nf-backend off -j "${!r}" >"$TMP/o" 2>/dev/null
-	# Outer ports are the tunnel's own choice (a hash): not compared.
-	tap_is "$(fields "$TMP/o" netns ifname saddr daddr | tr '\n' ';')" \
-		"$NS_L_INODE tun0 ${!l} ${!r};$NS_L_INODE $L_IF ${!lu} ${!ru};$NS_R_INODE $R_IF ${!lu} ${!ru};$NS_R_INODE tun0 ${!l} ${!r};$NS_R_INODE tun0 ${!r} ${!l};$NS_R_INODE $R_IF ${!ru} ${!lu};$NS_L_INODE $L_IF ${!ru} ${!lu};$NS_L_INODE tun0 ${!r} ${!l};" \
-		"$type tunnel (IPv$v over IPv$UNDERLAY): overlay and underlay hops, both ways"
-	if [ -n "$VM" ]; then
-		"$FIXTURES/tunnel" down "$name" >/dev/null 2>&1
+}
+ping_tunnels() {
+	local t
+	for t in "${TYPES[@]}"; do
+		tun_keys "$t"
+		ip netns exec "$NS_L" ping -c1 -W2 "${!r}"
+	done
+}
+ECHO='icmp[icmptype] == icmp-echo or icmp[icmptype] == icmp-echoreply or (icmp6 and (ip6[40] == 128 or ip6[40] == 129))'
+if [ ${#TYPES[@]} -gt 0 ]; then
+	for t in "${TYPES[@]}"; do
+		tun_keys "$t"
+		prime ip netns exec "$NS_L" "${!r}"
+	done
+	traced "$TMP/tun" --nf-backend off --all -j "$ECHO" -- ping_tunnels
+	[ -n "$VM" ] || traced "$TMP/tun0" --nf-backend off --all -j --no-track "$ECHO" -- ping_tunnels
+fi
+for t in "${TYPES[@]}"; do
+	tun_keys "$t"
+	if [ "$t" = gre6 ] && [[ ${TPK_VM_KERNEL:-} == 5.10.* ]]; then
+		# Its ip6_tnl_xmit copies the skb into a new one with more
+		# headroom (skb_realloc_headroom) and frees the first: nothing
+		# ties the two, so the underlay hops are not followed there.
+		tap_skip "$t tunnel" "5.10 copies the skb at ip6gre's transmit: not followed (known gap)"
 		continue
 	fi
-	out=$(ip netns exec "$NS_L" "$TRACEPKT" --nf-backend off --no-track "${!r}" 2>/dev/null)
-	tap_is "$out" "$(py_header; echo_trip "${!l}" "${!r}" "$NS_L_INODE:tun0" "$NS_R_INODE:tun0")" \
-		"$type tunnel, --no-track: the overlay only"
-	"$FIXTURES/tunnel" down "$name" >/dev/null 2>&1
+	# Outer ports are the tunnel's own choice (a hash): not compared.
+	tap_is "$(fields "$TMP/tun" netns ifname saddr daddr |
+		awk -v a="$NS_L_INODE" -v b="$NS_R_INODE" '$1 == a || $1 == b' | tr '\n' ';')" \
+		"$NS_L_INODE tun0 ${!l} ${!r};$NS_L_INODE $L_IF ${!lu} ${!ru};$NS_R_INODE $R_IF ${!lu} ${!ru};$NS_R_INODE tun0 ${!l} ${!r};$NS_R_INODE tun0 ${!r} ${!l};$NS_R_INODE $R_IF ${!ru} ${!lu};$NS_L_INODE $L_IF ${!ru} ${!lu};$NS_L_INODE tun0 ${!r} ${!l};" \
+		"$t tunnel (IPv$v over IPv$UNDERLAY): overlay and underlay hops, both ways"
+	[ -n "$VM" ] && continue
+	tap_is "$(fields "$TMP/tun0" netns ifname saddr daddr |
+		awk -v a="$NS_L_INODE" -v b="$NS_R_INODE" '$1 == a || $1 == b' | tr '\n' ';')" \
+		"$NS_L_INODE tun0 ${!l} ${!r};$NS_R_INODE tun0 ${!l} ${!r};$NS_R_INODE tun0 ${!r} ${!l};$NS_L_INODE tun0 ${!r} ${!l};" \
+		"$t tunnel, --no-track: the overlay only"
 done
 
 # --- Clones: tc mirred mirrors what enters vethc1 to another veth. ---
