@@ -36,7 +36,7 @@ struct tpk_track_scratch_map track_scratch SEC(".maps");
 
 static __always_inline int on_dev(struct sk_buff *skb, struct net_device *dev, __u8 point)
 {
-	struct tpk_event *e = event_start(skb, dev, TPK_EV_DEV, false);
+	struct tpk_event *e = event_start(skb, dev, TPK_EV_DEV, false, true);
 
 	if (!e)
 		return 0;

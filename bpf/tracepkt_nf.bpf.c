@@ -50,7 +50,7 @@ static __always_inline int nf_emit(struct sk_buff *skb, const struct nf_hook_sta
 
 	if ((filter_netns || filter_ifname[0]) && !hook_where(state))
 		return 0;
-	e = event_start(skb, BPF_CORE_READ(skb, dev), TPK_EV_NF, true);
+	e = event_start(skb, BPF_CORE_READ(skb, dev), TPK_EV_NF, true, false);
 	if (!e)
 		return 0;
 	e->hook = BPF_CORE_READ(state, hook);
@@ -329,7 +329,7 @@ static __always_inline int on_nfhook(struct bpf_nf_ctx *ctx, bool first)
 			bpf_map_delete_elem(&nf_pending, &skbkey);
 		if ((filter_netns || filter_ifname[0]) && !hook_where(state))
 			return NF_ACCEPT_;
-		if (!skb_wanted(skb, &next.pkt, &next.via))
+		if (!skb_wanted(skb, &next.pkt, &next.via, true))
 			return NF_ACCEPT_;
 		pos = 0;
 	} else {
@@ -488,7 +488,7 @@ static __always_inline void on_drop(struct sk_buff *skb, __u32 reason, __u64 loc
 	 * or not. */
 	if (!reason_is_drop(reason))
 		return;
-	if (!skb_wanted(skb, &p, &via) || raw_delivered(skb, &p, reason) ||
+	if (!skb_wanted(skb, &p, &via, false) || raw_delivered(skb, &p, reason) ||
 	    icmp6_handled(&p, reason, location))
 		return;
 	dev = BPF_CORE_READ(skb, dev);

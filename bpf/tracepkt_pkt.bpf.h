@@ -619,15 +619,16 @@ static __always_inline struct tpk_event *event_fill(struct sk_buff *skb, struct 
 	return e;
 }
 
-/* Reserve a record for a packet user space wants, or NULL. */
+/* Reserve a record for a packet user space wants, or NULL. note: as for
+ * skb_wanted (false at a table's return). */
 static __always_inline struct tpk_event *event_start(struct sk_buff *skb, struct net_device *dev,
-						     __u8 kind, bool placed)
+						     __u8 kind, bool placed, bool note)
 {
 	struct tpk_event *e;
 	struct pkt p = {};
 	__u8 via = TPK_VIA_FILTER;
 
-	if (!skb_wanted(skb, &p, &via))
+	if (!skb_wanted(skb, &p, &via, note))
 		return NULL;
 	e = event_fill(skb, dev, kind, &p, placed);
 	if (e)

@@ -331,7 +331,7 @@ enum { FIND_NO, FIND_YES, FIND_NAT };
  * A function of its own, and one that runs no filter: the verifier
  * counts its frame on top of the probe's (5.10 and 6.1 allow 512 bytes
  * for a chain of calls, and each frame is at least 32). */
-static __noinline int track_find(struct sk_buff *skb, struct pkt *p, __u8 *via)
+static __noinline int track_find(struct sk_buff *skb, struct pkt *p, __u8 *via, bool note)
 {
 	__u64 key = (__u64)skb, head = (__u64)BPF_CORE_READ(skb, head), now = bpf_ktime_get_ns();
 	struct track_scratch *s = scratch();
@@ -354,7 +354,7 @@ static __noinline int track_find(struct sk_buff *skb, struct pkt *p, __u8 *via)
 			return FIND_YES;
 		}
 		if (is_clone(skb, head, &s->cur, now)) {
-			*via = track_note(skb, p, TPK_VIA_CLONE);
+			*via = note ? track_note(skb, p, TPK_VIA_CLONE) : TPK_VIA_CLONE;
 			return FIND_YES;
 		}
 	}
@@ -368,8 +368,12 @@ static __noinline int track_find(struct sk_buff *skb, struct pkt *p, __u8 *via)
 }
 
 /* The one question every probe asks: parse skb into p, and say whether
- * user space wants it, and why (*via). */
-static __always_inline bool skb_wanted(struct sk_buff *skb, struct pkt *p, __u8 *via)
+ * user space wants it, and why (*via). With note, a wanted skb is followed
+ * from here on; without, it is only asked about: where the skb may be
+ * freed already (at a table's return: since 6.8 a table that drops frees
+ * the skb itself) or is being freed, a new entry would outlive it and
+ * lend its address to the next skb. */
+static __always_inline bool skb_wanted(struct sk_buff *skb, struct pkt *p, __u8 *via, bool note)
 {
 	bool follow = track_on && (track_live || nat_live);
 	struct track_scratch *s;
@@ -378,20 +382,20 @@ static __always_inline bool skb_wanted(struct sk_buff *skb, struct pkt *p, __u8 
 		return false;
 	*via = TPK_VIA_FILTER;
 	if (packet_wanted(skb, p)) {
-		if (track_on)
+		if (track_on && note)
 			*via = track_note(skb, p, TPK_VIA_FILTER);
 		return true;
 	}
 	if (!follow)
 		return false;
-	switch (track_find(skb, p, via)) {
+	switch (track_find(skb, p, via, note)) {
 	case FIND_YES:
 		return true;
 	case FIND_NAT:
 		s = scratch();
 		if (!s || !packet_wanted_as(skb, p, &s->as, &s->q))
 			return false;
-		*via = track_note(skb, p, TPK_VIA_NAT);
+		*via = note ? track_note(skb, p, TPK_VIA_NAT) : TPK_VIA_NAT;
 		return true;
 	default:
 		return false;
