@@ -32,14 +32,21 @@ trap cleanup EXIT
 fixture_up router "tx$$"
 prime ip netns exec "$NS_A" "$B_IP4"
 
-# traced OUT TRACEPKT_ARGS...: tracepkt's output while A pings B once.
+# traced OUT UNTIL TRACEPKT_ARGS...: tracepkt's output while A pings B
+# once, and until a line matches UNTIL (up to 30 s): the ping gives up
+# after a second, but a packet dropped on the way may still be on it in
+# a loaded emulated guest.
 traced() {
-	local out=$1 pid
-	shift
+	local out=$1 until=$2 pid i
+	shift 2
 	"$TRACEPKT" --nf-backend off "$@" >"$out" 2>"$out.err" &
 	pid=$!
 	tracer_ready $pid || tap_diag "tracepkt did not start: $(cat "$out.err")"
 	ip netns exec "$NS_A" ping -c1 -W1 "$B_IP4" >/dev/null 2>&1
+	for ((i = 0; i < 300; i++)); do
+		grep -qE "$until" "$out" && break
+		sleep 0.1
+	done
 	kill -INT $pid
 	wait $pid
 }
@@ -79,11 +86,11 @@ ip netns exec "$NS_B" "$X" attach eth0 --force >/dev/null && "$X" add "$A_IP4" >
 id=$(prog_id "$NS_B" eth0 xdp)
 tap_like "$id" '^[0-9]+$' "xdpblock attached (bpftool shows program $id)"
 xdp="xdp:$(prog_name "$id")#$id"
-traced "$TMP/o" --all "host $A_IP4"
+traced "$TMP/o" lost --all "host $A_IP4"
 tap_is "$(cat "$TMP/o")" "$(py_header; request_to; lost_line "$NS_B_INODE" "$B_IF" "$xdp")" \
 	"XDP drop: the request's hops, then lost.xdp with the program at B's eth0"
 if [ -z "$VM" ]; then
-traced "$TMP/o" --all --drops "host $A_IP4"
+traced "$TMP/o" lost --all --drops "host $A_IP4"
 tap_is "$(tail -2 "$TMP/o")" "$(printf '[%12s] %16s %7s %-34s %7s.%s\n' "$NS_B_INODE" "$B_IF" request \
 	"$A_IP4 -> $B_IP4" drop NOT_SPECIFIED; lost_line "$NS_B_INODE" "$B_IF" "$xdp")" \
 	"--drops with a filter expression: the kernel's reason, then the programs"
@@ -92,7 +99,7 @@ rc=$?
 tap_is "$out" "$(py_header; request_to; lost_line "$NS_B_INODE" "$B_IF" "$xdp")" \
 	"ping mode: the same last line"
 tap_is "$rc" 1 "ping mode: ping's status (no reply)"
-traced "$TMP/o" --all -j "host $A_IP4"
+traced "$TMP/o" lost --all -j "host $A_IP4"
 tap_is "$(tail -1 "$TMP/o" | python3 -c '
 import json, sys
 e = json.load(sys.stdin)
@@ -108,7 +115,7 @@ if ip netns exec "$NS_B" "$T" attach eth0 --force >/dev/null 2>&1; then
 	id=$(prog_id "$NS_B" eth0 "$kind")
 	want=tcx.ingress
 	[ "$kind" = tcx/ingress ] || want=tc.ingress
-	traced "$TMP/o" --all "host $A_IP4"
+	traced "$TMP/o" lost --all "host $A_IP4"
 	tap_is "$(cat "$TMP/o")" "$(py_header; request_to
 		py_line "$NS_B_INODE" "$B_IF" request "$A_IP4" "$B_IP4"
 		lost_line "$NS_B_INODE" "$B_IF" "$want:$(prog_name "$id")#$id")" \
@@ -121,7 +128,7 @@ fi
 # --- legacy cls_bpf egress: tcdrop on R's eth1 (towards B). ---
 if ip netns exec "$NS_R" "$T" attach eth1 --egress --legacy >/dev/null 2>&1; then
 	id=$(prog_id "$NS_R" eth1 clsact/egress)
-	traced "$TMP/o" --all --drops "host $A_IP4"
+	traced "$TMP/o" lost --all --drops "host $A_IP4"
 	reason=TC_EGRESS
 	# Before 5.17 the kernel gives no reason.
 	grep -q '^feature drop_reasons *yes' <<<"$probed" || reason='~UNK~'
@@ -137,7 +144,7 @@ fi
 # is a netfilter verdict, not a lost line.
 if [ -z "$VM" ]; then
 	ip netns exec "$NS_B" iptables -A INPUT -s "$A_IP4" -j DROP
-	traced "$TMP/o" --all "host $A_IP4"
+	traced "$TMP/o" 'drop\.' --all --drops "host $A_IP4"
 	tap_nok "no tc or XDP program: no lost line" grep -q lost "$TMP/o"
 	ip netns exec "$NS_B" iptables -D INPUT -s "$A_IP4" -j DROP
 fi

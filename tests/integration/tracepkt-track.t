@@ -152,11 +152,12 @@ if [ ${#TYPES[@]} -gt 0 ]; then
 fi
 for t in "${TYPES[@]}"; do
 	tun_keys "$t"
-	if [ "$t" = gre6 ] && [[ ${TPK_VM_KERNEL:-} == 5.10.* ]]; then
-		# Its ip6_tnl_xmit copies the skb into a new one with more
-		# headroom (skb_realloc_headroom) and frees the first: nothing
-		# ties the two, so the underlay hops are not followed there.
-		tap_skip "$t tunnel" "5.10 copies the skb at ip6gre's transmit: not followed (known gap)"
+	if [ "$t" = gre6 ] && [[ ${TPK_VM_KERNEL:-} == 5.10.* || ${TPK_VM_KERNEL:-} == 6.12.* ]]; then
+		# There ip6gre's transmit hands the underlay an skb that
+		# shares neither address nor data with the overlay's (5.10:
+		# skb_realloc_headroom's copy); nothing ties the two yet, so
+		# the underlay hops are missing (6.1 follows it).
+		tap_skip "$t tunnel" "ip6gre's transmit makes a new skb here: not followed yet (known gap)"
 		continue
 	fi
 	# Outer ports are the tunnel's own choice (a hash): not compared.
