@@ -53,21 +53,14 @@ traced() {
 
 # prog_id NS DEV KIND: the id bpftool shows for that attachment.
 prog_id() {
-	ip netns exec "$1" bpftool -j net show dev "$2" | python3 -c '
-import json, sys
-kind = sys.argv[1]
-for d in json.load(sys.stdin):
-    if kind == "xdp":
-        for x in d.get("xdp", []):
-            print(x["id"])
-    for t in d.get("tc", []):
-        if t.get("kind") == kind:  # tcx: prog_id; cls_bpf: id
-            print(t.get("prog_id", t.get("id")))' "$3"
+	ip netns exec "$1" bpftool -j net show dev "$2" | jq -r --arg k "$3" '.[] |
+		if $k == "xdp" then .xdp[]?.id
+		else .tc[]? | select(.kind == $k) | (.prog_id // .id) end'
 }
 
 # prog_name ID: the program's name, as bpftool shows it (xdpblock and
 # tcdrop load different programs on different kernels).
-prog_name() { bpftool -j prog show id "$1" | python3 -c 'import json, sys; print(json.load(sys.stdin)["name"])'; }
+prog_name() { bpftool -j prog show id "$1" | jq -r .name; }
 
 request_to() {
 	py_line "$NS_A_INODE" "$A_IF" request "$A_IP4" "$B_IP4"
@@ -100,10 +93,8 @@ tap_is "$out" "$(py_header; request_to; lost_line "$NS_B_INODE" "$B_IF" "$xdp")"
 	"ping mode: the same last line"
 tap_is "$rc" 1 "ping mode: ping's status (no reply)"
 traced "$TMP/o" lost --all -j "host $A_IP4"
-tap_is "$(tail -1 "$TMP/o" | python3 -c '
-import json, sys
-e = json.load(sys.stdin)
-print(e["kind"], e["ifname"], e["drop_reason"], " ".join("%s:%s:%s" % (p["attach"], p["name"], p["id"]) for p in e["programs"]))')" \
+tap_is "$(tail -1 "$TMP/o" | jq -r '"\(.kind) \(.ifname) \(.drop_reason) " +
+	([.programs[] | "\(.attach):\(.name):\(.id)"] | join(" "))')" \
 	"lost $B_IF NOT_SPECIFIED xdp:$(prog_name "$id"):$id" "--json: kind lost, the programs with attach, name and id"
 fi
 ip netns exec "$NS_B" "$X" detach eth0 >/dev/null

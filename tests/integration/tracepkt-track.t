@@ -39,12 +39,7 @@ traced() {
 fields() {
 	local f=$1
 	shift
-	python3 - "$f" "$@" <<'EOF'
-import json, sys
-for line in open(sys.argv[1]):
-    e = json.loads(line)
-    print(" ".join(str(e.get(k, "-")) for k in sys.argv[2:]))
-EOF
+	jq -r '. as $e | [$ARGS.positional[] | ($e[.] // "-") | tostring] | join(" ")' "$f" --args "$@"
 }
 
 # --- NAT: A pings VIP, which R DNATs to B, and masquerades on its way. ---
@@ -185,7 +180,7 @@ if [ $mirror = 0 ]; then
 	traced "$TMP/o" --nf-backend off --all -j "host $C1_IP4 and icmp[icmptype] == icmp-echo" -- \
 		ip netns exec "$NS_C1" ping -c1 -W2 "$C2_IP4"
 	tap_is "$(fields "$TMP/o" ifname via clone | tr '\n' ';')" \
-		"$C1_IF filter -;$C1_PORT_IF filter -;mir0 clone True;mir1 clone True;$C2_PORT_IF filter -;$C2_IF filter -;" \
+		"$C1_IF filter -;$C1_PORT_IF filter -;mir0 clone true;mir1 clone true;$C2_PORT_IF filter -;$C2_IF filter -;" \
 		"a mirrored request: the clone's hops marked clone"
 else
 	tap_skip "clones" "tc mirred or u32 missing here"
@@ -201,15 +196,11 @@ if [ -n "$VM" ]; then
 	tap_skip "a flood" "host only: too slow under emulation"
 elif tracer_ready $pid; then
 	flood >/dev/null 2>&1
-	map=$(bpftool -j map show | python3 -c '
-import json, sys
-for m in json.load(sys.stdin):
-    if m.get("name") == "track_skb":
-        print(m["id"], m["max_entries"])' | tail -1)
+	map=$(bpftool -j map show | jq -r '.[] | select(.name == "track_skb") | "\(.id) \(.max_entries)"' | tail -1)
 	id=${map% *}
 	max=${map#* }
 	sleep 1.5
-	left=$(bpftool -j map dump id "$id" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
+	left=$(bpftool -j map dump id "$id" | jq length)
 	tap_ok "the skb map is bounded ($max entries)" [ "$max" -le 4096 ]
 	tap_ok "after the flood, the freed packets are forgotten ($left left)" [ "$left" -lt 50 ]
 	tap_ok "tracepkt still runs" kill -0 $pid

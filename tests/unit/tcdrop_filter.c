@@ -38,7 +38,7 @@ int main(void)
 	struct tcdrop_cfg c, zero = { 0 };
 	struct tcdrop_opts o;
 
-	tap_plan(21);
+	tap_plan(22);
 	o = opts(NULL, NULL, NULL, NULL);
 	tcdrop_cfg_build(&o, &c);
 	tap_ok(!memcmp(&c, &zero, sizeof(c)), "no options: an all-zero cfg, as iproute2 loads it");
@@ -48,7 +48,8 @@ int main(void)
 		   "from 198.18.0.0/24 port 1000-2000", "prefix and port range");
 	tap_is_str(str(opts("icmpv6", NULL, "2001:db8::/32", NULL)), "icmpv6 to 2001:db8::/32",
 		   "IPv6 destination");
-	tap_is_str(str(opts("47", NULL, NULL, NULL)), "proto 47", "unnamed protocol");
+	tap_is_str(str(opts("50", NULL, NULL, NULL)), "proto 50", "unnamed protocol");
+	tap_is_str(str(opts("47", NULL, NULL, NULL)), "gre", "a tunnel's protocol by its name");
 	tap_is_str(str(opts(NULL, "::ffff:198.18.0.0/120", NULL, NULL)), "from 198.18.0.0/24",
 		   "::ffff:a.b.c.d/120 is the IPv4 prefix a.b.c.d/24 (IPv4 on the wire)");
 	tap_is_str(str(opts(NULL, NULL, "::ffff:198.18.0.7", NULL)), "to 198.18.0.7/32",

@@ -68,7 +68,7 @@ int main(void)
 	bool pts[TPK_PT_MAX];
 	const char *bad;
 
-	tap_plan(31);
+	tap_plan(32);
 
 	tpk_fmt_header(buf, sizeof(buf), &o);
 	tap_is_str(buf, "    NETWORK NS        INTERFACE    TYPE ADDRESSES                          IPTABLES",
@@ -120,8 +120,10 @@ int main(void)
 		   "UDP over IPv6 brackets the address");
 	e = ev(1, "eth0", 4, "198.18.0.1", "198.18.0.2", 3);
 	tap_is_str(tpk_direction(&e), "icmp", "ICMP that is not an echo is 'icmp'");
+	e.l4proto = 50;
+	tap_is_str(tpk_direction(&e), "50", "unnamed protocol is its number");
 	e.l4proto = 47;
-	tap_is_str(tpk_direction(&e), "47", "unnamed protocol is its number");
+	tap_is_str(tpk_direction(&e), "gre", "a tunnel's underlay: its protocol's name");
 
 	e = ev(1, "eth0", 4, "198.18.0.1", "198.18.0.2", 8);
 	e.kind = TPK_EV_DROP;
