@@ -22,7 +22,7 @@ LDLIBS      += -lbpf -lelf -lz
 
 # SANITIZE=1: ASan + UBSan user space in its own folder (build-san/, so build/
 # stays as it is), and `make check` runs the whole suite under it with any
-# report fatal. The kernel matrix is skipped: its guests run build-static/.
+# report fatal (but for SAN_SKIP's files, run with the plain build). The kernel matrix is skipped: its guests run build-static/.
 ifneq ($(filter-out 0,$(SANITIZE)),)
 ifeq ($(origin BUILD),file)
 BUILD       := build-san
@@ -43,7 +43,10 @@ SAN_BEFORE  = rm -rf $(SAN_LOGS) && mkdir -p $(SAN_LOGS)
 SAN_AFTER   = @if [ -n "$$(ls -A $(SAN_LOGS))" ]; then cat $(SAN_LOGS)/*; echo "sanitizer reports or aborts in $(SAN_LOGS):" $$(ls $(SAN_LOGS)) >&2; exit 1; fi; echo "no sanitizer reports"
 # Files that test packaging, or run only what the plain build runs anyway
 # (fuzzers, fixtures, bench's sender): nothing there for the sanitizers.
+# `make check` runs them last with the plain build (build/), so that it
+# still runs every file, once.
 SAN_SKIP    := deb.t static.t install.t fuzz.t bench-smoke.t fixtures.t
+SAN_PLAIN   = $(MAKE) SANITIZE=0 all && env -u TPK_SANITIZE -u TPK_SANITIZE_DIR -u ASAN_OPTIONS -u UBSAN_OPTIONS TPK_BUILD=$(abspath build) prove $(PROVE_FLAGS) --exec '' $(addprefix tests/integration/,$(SAN_SKIP))
 endif
 # STATIC=1: self-contained binaries in build-static/ for hosts without our
 # libraries (and for the kernel matrix's guests): libbpf, libelf, zlib,
@@ -202,6 +205,7 @@ check: all $(UNIT_BINS)
 	$(SAN_BEFORE)
 	TPK_BUILD=$(abspath $(BUILD)) prove $(PROVE_FLAGS) --exec '' $(UNIT_BINS) $(INTEGRATION_TESTS)
 	$(SAN_AFTER)
+	$(SAN_PLAIN)
 	$(if $(filter-out 0,$(SKIP_MATRIX)),@echo "kernel matrix skipped (SKIP_MATRIX=$(SKIP_MATRIX))",TPK_BUILD=$(abspath $(BUILD)) TPK_VM_BUILD=$(abspath $(VM_BUILD)) tests/vm/matrix --no-host $(MATRIX_KERNELS))
 
 check-integration: all

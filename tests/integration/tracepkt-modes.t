@@ -139,28 +139,28 @@ if [ -d /sys/kernel/tracing/instances ] && [ -e /sys/kernel/tracing/options/fiel
 	TRACEFS_INSTANCE=/sys/kernel/tracing/instances/tpk$$
 	mkdir "$TRACEFS_INSTANCE"
 	echo 1 >"$TRACEFS_INSTANCE/options/fields"	# real skb addresses
-	echo mono >"$TRACEFS_INSTANCE/trace_clock"	# bpf_ktime_get_ns's clock
+	echo 0 >"$TRACEFS_INSTANCE/tracing_on"
 	for e in netif_rx net_dev_queue napi_gro_receive_entry netif_receive_skb_entry; do
 		echo 1 >"$TRACEFS_INSTANCE/events/net/$e/enable"
 	done
 	fixture_up bridge "tk$$"
 	prime ip netns exec "$NS_HOST" "$C1_IP4"
+	# The kernel records from here on, after the priming pings: the only echo
+	# requests and replies it then sees are tracepkt's. (A time window around
+	# our events failed in a loaded emulated guest, where the vCPU can stall
+	# between the kernel's time stamp and our program's.)
+	echo 1 >"$TRACEFS_INSTANCE/tracing_on"
 	ip netns exec "$NS_HOST" "$TRACEPKT" --nf-backend off --json "$C1_IP4" >"$TMP/ours"
 	echo 0 >"$TRACEFS_INSTANCE/tracing_on"
 	# The kernel's events for the skbs we reported, as "point dev skb".
 	perl -MJSON::PP -ne '$o = decode_json($_); print "$o->{point} $o->{ifname} $o->{skb}\n"' "$TMP/ours" >"$TMP/ours.txt"
 	awk '{print $3}' "$TMP/ours.txt" | sort -u >"$TMP/skbs"
-	# Other traffic may reuse an skb address: keep the ping's time window, 5 ms
-	# wider each side (emulated, the event is stamped long before our program runs).
-	t0=$(perl -MJSON::PP -ne '$o = decode_json($_); print $o->{ts_ns}, "\n"' "$TMP/ours" | head -n1)
-	t1=$(perl -MJSON::PP -ne '$o = decode_json($_); print $o->{ts_ns}, "\n"' "$TMP/ours" | tail -n1)
-	export T0=$t0 T1=$t1
-	perl -ne 'next unless /\s(\d+)\.(\d+): (netif_rx|net_dev_queue|napi_gro_receive_entry|netif_receive_skb_entry): /;
-		my ($t, $ev) = ("$1$2" * 1000, $3);
+	perl -ne 'next unless /\s\d+\.\d+: (netif_rx|net_dev_queue|napi_gro_receive_entry|netif_receive_skb_entry): /;
+		my $ev = $1;
 		my ($skb) = /skbaddr=(0x[0-9a-f]+)/; my ($dev) = /\bname=(\S+)/; my ($len) = /\blen=\S+ \((\d+)\)/;
-		# An ARP exchange just before may reuse the skb: echo sizes only.
+		# An ARP exchange may reuse the skb: echo sizes only.
 		next unless $len == 84 || $len == 98;
-		print "$ev $dev $skb\n" if $t >= $ENV{T0} - 5000000 && $t <= $ENV{T1} + 5000000' \
+		print "$ev $dev $skb\n"' \
 		"$TRACEFS_INSTANCE/trace" | grep -wFf "$TMP/skbs" >"$TMP/kernel.txt"
 	tap_is "$(cat "$TMP/ours.txt")" "$(cat "$TMP/kernel.txt")" \
 		"bridge: same points, devices and order as the kernel's net: events"
