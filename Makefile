@@ -41,11 +41,11 @@ export ASAN_OPTIONS ?= halt_on_error=1:abort_on_error=1:detect_leaks=1:log_path=
 export UBSAN_OPTIONS ?= halt_on_error=1:abort_on_error=1:print_stacktrace=1:log_path=$(SAN_LOGS)/ubsan
 SAN_BEFORE  = rm -rf $(SAN_LOGS) && mkdir -p $(SAN_LOGS)
 SAN_AFTER   = @if [ -n "$$(ls -A $(SAN_LOGS))" ]; then cat $(SAN_LOGS)/*; echo "sanitizer reports or aborts in $(SAN_LOGS):" $$(ls $(SAN_LOGS)) >&2; exit 1; fi; echo "no sanitizer reports"
-# Files that test packaging, or run only what the plain build runs anyway
-# (fuzzers, fixtures, bench's sender): nothing there for the sanitizers.
-# `make check` runs them last with the plain build (build/), so that it
-# still runs every file, once.
-SAN_SKIP    := deb.t static.t install.t fuzz.t bench-smoke.t fixtures.t
+# Files that test packaging, run valgrind (which ASan cannot run beside),
+# or run only what the plain build runs anyway (fuzzers, fixtures, bench's
+# sender): nothing there for the sanitizers. `make check` runs them last
+# with the plain build (build/), so that it still runs every file, once.
+SAN_SKIP    := deb.t static.t install.t fuzz.t bench-smoke.t fixtures.t memcheck.t progdump-memcheck.t
 SAN_PLAIN   = $(MAKE) SANITIZE=0 all && env -u TPK_SANITIZE -u TPK_SANITIZE_DIR -u ASAN_OPTIONS -u UBSAN_OPTIONS TPK_BUILD=$(abspath build) prove $(PROVE_FLAGS) --exec '' $(addprefix tests/integration/,$(SAN_SKIP))
 endif
 # STATIC=1: self-contained binaries in build-static/ for hosts without our

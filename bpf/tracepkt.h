@@ -26,6 +26,15 @@ enum tpk_event_kind {
 	TPK_EV_DROP = 3,	/* the packet was freed as dropped */
 	TPK_EV_LOST = 4,	/* a followed packet was freed as dropped: user
 				 * space names the tc and XDP programs there */
+	TPK_EV_PROG = 5,	/* a tc or XDP program's verdict on a followed
+				 * packet (fexit on the program) */
+};
+
+/* PROG events: where the program ran (the event's point field). */
+enum tpk_prog_at {
+	TPK_AT_XDP = 1,
+	TPK_AT_TC_INGRESS = 2,	/* tcx or cls_bpf */
+	TPK_AT_TC_EGRESS = 3,
 };
 
 /* Device tracepoints, in the order of tracepkt/points.c's table. */
@@ -75,11 +84,12 @@ struct tpk_event {
 	__u32 ifindex;
 	__u32 pid;		/* tgid of the current task */
 	__u32 cpu;
-	__s32 verdict;		/* NF: NF_DROP, NF_ACCEPT, ...; -1 unknown */
+	__s32 verdict;		/* NF: NF_DROP, NF_ACCEPT, ...; -1 unknown;
+				 * PROG: the program's return value */
 	__u32 drop_reason;	/* DROP: enum skb_drop_reason value, or: */
 #define TPK_DROP_REASON_NONE 0xffffffffu	/* the kernel gives none (before 5.17) */
 	__u8 kind;		/* enum tpk_event_kind */
-	__u8 point;		/* DEV: enum tpk_point */
+	__u8 point;		/* DEV: enum tpk_point; PROG: enum tpk_prog_at */
 	__u8 hook;		/* NF: NF_INET_* hook number */
 	__u8 nf_backend;	/* NF: enum tpk_nf_backend */
 	__u8 nf_pf;		/* NF: NFPROTO_IPV4 or NFPROTO_IPV6 */
@@ -102,6 +112,8 @@ struct tpk_event {
 	char chain[TPK_TABLESIZ];	/* NF: nft chain name, when known */
 	__u8 saddr[16];		/* IPv4 in the first 4 bytes */
 	__u8 daddr[16];
+	__u32 prog_id;		/* PROG: the program's id */
+	__u32 pad;
 };
 
 /* nfhook backend: tables at one hook of one namespace, in priority order.

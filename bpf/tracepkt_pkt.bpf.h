@@ -405,17 +405,18 @@ static __always_inline void pkt_as(struct pkt *p, const struct tpk_tuple *t)
 
 /* The same in the expression's copy, whose IP header is at ETH_HLEN. */
 static __always_inline void copy_as(struct tpk_pcap_pkt *b, const struct pkt *p,
-				    const struct tpk_tuple *t)
+				    const struct tpk_tuple *t, __u32 l3)
 {
-	__u32 l4 = ETH_HLEN + p->l4off;
+	__u32 l4 = l3 + p->l4off;
 	__be16 ports[2] = { bpf_htons(t->sport), bpf_htons(t->dport) };
 
+	l3 &= 0x1f;	/* 14, or 18 past a VLAN tag: bounds the verifier sees */
 	if (p->ipver == 4) {
-		__builtin_memcpy(b->data + ETH_HLEN + 12, t->saddr, 4);
-		__builtin_memcpy(b->data + ETH_HLEN + 16, t->daddr, 4);
+		__builtin_memcpy(b->data + l3 + 12, t->saddr, 4);
+		__builtin_memcpy(b->data + l3 + 16, t->daddr, 4);
 	} else {
-		__builtin_memcpy(b->data + ETH_HLEN + 8, t->saddr, 16);
-		__builtin_memcpy(b->data + ETH_HLEN + 24, t->daddr, 16);
+		__builtin_memcpy(b->data + l3 + 8, t->saddr, 16);
+		__builtin_memcpy(b->data + l3 + 24, t->daddr, 16);
 	}
 	if (l4 > TPK_PCAP_MAX - 8 || l4 + 8 > b->caplen)
 		return;
@@ -430,6 +431,25 @@ static __always_inline void copy_as(struct tpk_pcap_pkt *b, const struct pkt *p,
  * sees it: from its own Ethernet header where it has one, else from an
  * Ethernet header made of skb->protocol in front of its IP header. With
  * as, on the packet as it looks on the other side of a NAT. */
+/* 5.10 to 6.1 mark an accelerated VLAN tag with a bit; later kernels
+ * clear vlan_all instead. */
+struct sk_buff___vlanbit {
+	__u8 vlan_present:1;
+} __attribute__((preserve_access_index));
+
+/* A VLAN tag the device took out of the frame (skb->vlan_tci), as
+ * "proto, tci" in network order into tag; false when there is none. */
+static __always_inline bool vlan_tag(struct sk_buff *skb, __be16 tag[2])
+{
+	struct sk_buff___vlanbit *old = (void *)skb;
+
+	tag[0] = BPF_CORE_READ(skb, vlan_proto);
+	tag[1] = bpf_htons(BPF_CORE_READ(skb, vlan_tci));
+	if (bpf_core_field_exists(old->vlan_present))
+		return BPF_CORE_READ_BITFIELD_PROBED(old, vlan_present);
+	return tag[0] != 0;
+}
+
 static __always_inline bool pcap_match(struct sk_buff *skb, const struct pkt *p,
 				       const struct tpk_tuple *as)
 {
@@ -447,7 +467,18 @@ static __always_inline bool pcap_match(struct sk_buff *skb, const struct pkt *p,
 		net = mac + ETH_HLEN;
 	}
 	if (mac != (__u16)~0U && mac + ETH_HLEN == net) {
+		__be16 tag[2];
+
 		start = mac;
+		/* Put back the tag the device holds apart, as libpcap does
+		 * for tcpdump -i: "vlan 100" matches the same frames. */
+		if (vlan_tag(skb, tag)) {
+			if (bpf_probe_read_kernel(b->data, 12, head + mac))
+				return false;
+			__builtin_memcpy(b->data + 12, tag, 4);
+			start = mac + 12;
+			off = 16;
+		}
 	} else {
 		__be16 proto = BPF_CORE_READ(skb, protocol);
 
@@ -469,9 +500,11 @@ static __always_inline bool pcap_match(struct sk_buff *skb, const struct pkt *p,
 	/* skb->len counts from skb->data. */
 	b->wirelen = BPF_CORE_READ(skb, len) + data - start + off;
 	if (as) {
-		if (b->caplen < ETH_HLEN + (p->ipver == 4 ? 20 : 40))
+		__u32 l3 = off == 16 ? ETH_HLEN + 4 : ETH_HLEN;
+
+		if (b->caplen < l3 + (p->ipver == 4 ? 20 : 40))
 			return false;
-		copy_as(b, p, as);
+		copy_as(b, p, as, l3);
 	}
 	return tpk_pcap_run(b->data, b->caplen, b->wirelen) != 0;
 }
@@ -583,6 +616,23 @@ static __always_inline bool hook_where(const struct nf_hook_state *state)
 
 /* Reserve a record for a parsed packet, or NULL. With placed, the caller
  * has applied --netns and --ifname itself (netfilter lines: by the hook). */
+/* The packet's headers, as the event carries them. */
+static __always_inline void event_pkt(struct tpk_event *e, const struct pkt *p)
+{
+	e->ipver = p->ipver;
+	e->l4proto = p->l4proto;
+	e->icmp_type = p->icmp_type;
+	e->icmp_code = p->icmp_code;
+	e->icmp_id = p->icmp_id;
+	e->icmp_seq = p->icmp_seq;
+	e->sport = p->sport;
+	e->dport = p->dport;
+	e->frag_off = p->frag_off;
+	e->frag_more = p->frag_more;
+	__builtin_memcpy(e->saddr, p->saddr, 16);
+	__builtin_memcpy(e->daddr, p->daddr, 16);
+}
+
 static __always_inline struct tpk_event *event_fill(struct sk_buff *skb, struct net_device *dev,
 						    __u8 kind, const struct pkt *pk, bool placed)
 {
@@ -604,18 +654,7 @@ static __always_inline struct tpk_event *event_fill(struct sk_buff *skb, struct 
 	e->pid = current_tgid();
 	e->cpu = bpf_get_smp_processor_id();
 	e->kind = kind;
-	e->ipver = p->ipver;
-	e->l4proto = p->l4proto;
-	e->icmp_type = p->icmp_type;
-	e->icmp_code = p->icmp_code;
-	e->icmp_id = p->icmp_id;
-	e->icmp_seq = p->icmp_seq;
-	e->sport = p->sport;
-	e->dport = p->dport;
-	e->frag_off = p->frag_off;
-	e->frag_more = p->frag_more;
-	__builtin_memcpy(e->saddr, p->saddr, 16);
-	__builtin_memcpy(e->daddr, p->daddr, 16);
+	event_pkt(e, p);
 	return e;
 }
 

@@ -56,6 +56,25 @@ struct tpk_nat_map {
 };
 extern struct tpk_nat_map track_nat SEC(".maps");
 
+/* A followed packet's flow -> when it was last seen, kept only once user
+ * space has set note_flows (verdicts watched): how a tc or XDP program's
+ * verdict (tracepkt_verdict.bpf.c) knows a packet that it sees as bytes,
+ * not as the skb followed (veth's XDP runs on a copy). */
+extern bool note_flows;
+struct tpk_flow_map {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, TRACK_MAX);
+	__type(key, struct tpk_tuple);
+	__type(value, __u64);
+};
+extern struct tpk_flow_map track_flow SEC(".maps");
+
+static __always_inline void flow_note(const struct tpk_tuple *t, __u64 now)
+{
+	if (note_flows)
+		bpf_map_update_elem(&track_flow, t, &now, BPF_ANY);
+}
+
 /* Working space off the stack, which the drop program has little of. */
 struct track_scratch {
 	struct tpk_track v;
@@ -285,6 +304,7 @@ static __always_inline __u8 track_note(struct sk_buff *skb, const struct pkt *p,
 		tuple_of(p, &tr->t);
 		tuple_inner(skb, p, &tr->in, s);
 		nat_note(skb, tr, s);
+		flow_note(&tr->t, now);
 		return tr->via == TPK_VIA_CLONE ? TPK_VIA_CLONE : via;
 	}
 	__builtin_memset(&s->v, 0, sizeof(s->v));
@@ -301,6 +321,7 @@ static __always_inline __u8 track_note(struct sk_buff *skb, const struct pkt *p,
 	else if (!bpf_map_update_elem(&track_skb, &key, &s->v, BPF_NOEXIST))
 		__sync_fetch_and_add(&track_live, 1);
 	bpf_map_update_elem(&track_head, &head, &s->v, BPF_ANY);
+	flow_note(&s->v.t, now);
 	return via;
 }
 
@@ -351,6 +372,7 @@ static __noinline int track_find(struct sk_buff *skb, struct pkt *p, __u8 *via, 
 			tr->in = s->cur_in;
 			*via = tr->via == TPK_VIA_CLONE ? TPK_VIA_CLONE : TPK_VIA_SKB;
 			nat_note(skb, tr, s);
+			flow_note(&tr->t, now);
 			return FIND_YES;
 		}
 		if (is_clone(skb, head, &s->cur, now)) {

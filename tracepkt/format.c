@@ -121,6 +121,13 @@ static void extra(const struct tpk_event *e, const struct tpk_fmt_opts *o,
 			 tpk_verdict_name(e->verdict));
 	} else if (e->kind == TPK_EV_LOST) {
 		lost_list(d, buf, len);
+	} else if (e->kind == TPK_EV_PROG) {
+		const char *v = tpk_prog_verdict_name(e->point, e->verdict);
+
+		if (v)
+			snprintf(buf, len, " %7s:%s", tpk_prog_at_name(e->point), v);
+		else
+			snprintf(buf, len, " %7s:%d", tpk_prog_at_name(e->point), e->verdict);
 	} else if (e->kind == TPK_EV_DROP) {
 		if (o && o->reason_name)
 			reason = o->reason_name(o->ctx, e->drop_reason);
@@ -152,6 +159,29 @@ int tpk_fmt_line(char *buf, size_t len, const struct tpk_event *e, struct tpk_fm
 	n = timestamp(buf, len, e, o);
 	return n + snprintf(buf + n, len > (size_t)n ? len - n : 0, "[%12" PRIu64 "] %16s %7s %-34s%s",
 			    (uint64_t)e->netns, ifname, tpk_direction(e), flow, tail);
+}
+
+const char *tpk_prog_verdict_name(int at, int ret)
+{
+	static const char *const tc[] = { "OK", "RECLASSIFY", "SHOT", "PIPE", "STOLEN",
+					  "QUEUED", "REPEAT", "REDIRECT", "TRAP" };
+	static const char *const xdp[] = { "ABORTED", "DROP", "PASS", "TX", "REDIRECT" };
+
+	if (at == TPK_AT_XDP)
+		return ret >= 0 && ret < (int)ARRAY_SIZE(xdp) ? xdp[ret] : NULL;
+	if (ret == -1)
+		return "UNSPEC";	/* TCX_NEXT too */
+	return ret >= 0 && ret < (int)ARRAY_SIZE(tc) ? tc[ret] : NULL;
+}
+
+const char *tpk_prog_at_name(int at)
+{
+	switch (at) {
+	case TPK_AT_XDP: return "xdp";
+	case TPK_AT_TC_INGRESS: return "tc.ingress";
+	case TPK_AT_TC_EGRESS: return "tc.egress";
+	default: return "?";
+	}
 }
 
 /* JSON string body: quotes, backslashes and control bytes escaped. */
@@ -198,6 +228,24 @@ static void json_via(struct tpk_json *j, const struct tpk_event *e)
 		tpk_json_kbool(j, "clone", true);
 }
 
+/* A tc or XDP program's verdict: where, what, and which program. */
+static void json_prog(struct tpk_json *j, const struct tpk_event *e, const struct tpk_fmt_opts *o)
+{
+	const char *v = tpk_prog_verdict_name(e->point, e->verdict);
+	const char *name = o && o->prog_name ? o->prog_name(o->ctx, e->prog_id) : NULL;
+
+	tpk_json_kstring(j, "attach", tpk_prog_at_name(e->point));
+	if (v)
+		tpk_json_kstring(j, "verdict", v);
+	tpk_json_kint(j, "verdict_code", e->verdict);
+	tpk_json_key(j, "program");
+	tpk_json_object(j);
+	tpk_json_kuint(j, "id", e->prog_id);
+	if (name)
+		tpk_json_kstring(j, "name", name);
+	tpk_json_object_end(j);
+}
+
 static void json_programs(struct tpk_json *j, const struct tpk_devprogs *d)
 {
 	tpk_json_key(j, "programs");
@@ -215,7 +263,7 @@ static void json_programs(struct tpk_json *j, const struct tpk_devprogs *d)
 
 int tpk_fmt_json(FILE *f, const struct tpk_event *e, struct tpk_fmt_opts *o)
 {
-	static const char *const kinds[] = { "?", "dev", "nf", "drop", "lost" };
+	static const char *const kinds[] = { "?", "dev", "nf", "drop", "lost", "prog" };
 	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
 	const char *proto = tpk_proto_name(e->l4proto);
 	struct tpk_devprogs d;
@@ -234,7 +282,7 @@ int tpk_fmt_json(FILE *f, const struct tpk_event *e, struct tpk_fmt_opts *o)
 		tpk_json_key(&j, "ts_rel_s");
 		tpk_json_raw(&j, "%.6f", (double)(e->ts_ns - o->ts_base) / 1e9);
 	}
-	tpk_json_kstring(&j, "kind", e->kind < 5 ? kinds[e->kind] : "?");
+	tpk_json_kstring(&j, "kind", e->kind < 6 ? kinds[e->kind] : "?");
 	if (e->kind == TPK_EV_DEV)
 		tpk_json_kstring(&j, "point", tpk_point_name(e->point));
 	tpk_json_kuint(&j, "netns", e->netns);
@@ -265,6 +313,8 @@ int tpk_fmt_json(FILE *f, const struct tpk_event *e, struct tpk_fmt_opts *o)
 	}
 	if (e->kind == TPK_EV_NF)
 		json_nf(&j, e, o);
+	if (e->kind == TPK_EV_PROG)
+		json_prog(&j, e, o);
 	if (e->kind == TPK_EV_DROP || e->kind == TPK_EV_LOST) {
 		const char *r = o && o->reason_name ? o->reason_name(o->ctx, e->drop_reason) : NULL;
 

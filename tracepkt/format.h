@@ -30,7 +30,9 @@ struct tpk_fmt_opts {
 	bool (*table_of)(const void *ctx, const struct tpk_event *e, struct tpk_fmt_table *t);
 	/* The tc and XDP programs a LOST event's device had; how many. */
 	int (*progs_of)(const void *ctx, const struct tpk_event *e, struct tpk_devprogs *out);
-	const void *ctx;	/* what the tracer knows, for all three */
+	/* A PROG event's program name, NULL when unknown. */
+	const char *(*prog_name)(const void *ctx, unsigned int id);
+	const void *ctx;	/* what the tracer knows, for all of them */
 };
 
 /* Python: "%14s %16s %7s %-34s %s" % ('NETWORK NS', 'INTERFACE', 'TYPE', 'ADDRESSES', 'IPTABLES') */
@@ -40,6 +42,12 @@ int tpk_fmt_header(char *buf, size_t len, const struct tpk_fmt_opts *o);
 int tpk_fmt_line(char *buf, size_t len, const struct tpk_event *e, struct tpk_fmt_opts *o);
 /* One JSON object, every field, then a newline; -1 and nothing as above. */
 int tpk_fmt_json(FILE *f, const struct tpk_event *e, struct tpk_fmt_opts *o);
+
+/* A tc (at, enum tpk_prog_at, not TPK_AT_XDP) or XDP return value's name,
+ * or NULL. */
+const char *tpk_prog_verdict_name(int at, int ret);
+/* "xdp", "tc.ingress", "tc.egress" */
+const char *tpk_prog_at_name(int at);
 
 /* "request", "reply", or the protocol for anything but an echo. */
 const char *tpk_direction(const struct tpk_event *e);

@@ -26,6 +26,7 @@
 #include "probe.h"
 #include "sys.h"
 #include "util.h"
+#include "verdicts.h"
 #include "tracepkt_probe.skel.h"
 
 enum feat {
@@ -63,6 +64,8 @@ struct probe {
 	struct answer ans[F_MAX];
 	unsigned int nreasons;
 	struct choice ch[B_MAX];
+	bool verdicts;		/* fexit on a tc program works */
+	char verdicts_why[128];
 };
 
 static void set(struct probe *pr, enum feat f, bool yes, const char *fmt, ...)
@@ -263,13 +266,17 @@ static void choose_backends(struct probe *pr, bool btf)
 	else
 		choose(pr, B_DROPS, "tracepkt.drops", "no", "--drops: %s", pr->ans[F_DROP_REASONS].detail);
 
-	/* Where a traced packet is dropped at a device with tc or XDP
-	 * programs, tracepkt names them in a last line (lost.PROGRAMS). */
-	choose(pr, B_TCXDP, "tracepkt.tcxdp", "lost",
-	       "a last line naming the tc and XDP programs where a traced packet was dropped; "
-	       "their verdicts by fexit: %s",
-	       pr->ans[F_FEXIT].yes ? "this kernel allows it, tracepkt does not do it yet"
-				     : pr->ans[F_FEXIT].detail);
+	/* A tc or XDP program's verdict on a followed packet, where fexit on
+	 * it works; else, where a traced packet is dropped at a device with
+	 * such programs, a last line naming them (lost.PROGRAMS). */
+	if (pr->verdicts)
+		choose(pr, B_TCXDP, "tracepkt.tcxdp", "verdicts",
+		       "each tc and XDP program's verdict on a followed packet (%s); "
+		       "a last line names those loaded later where they drop one", pr->verdicts_why);
+	else
+		choose(pr, B_TCXDP, "tracepkt.tcxdp", "lost",
+		       "a last line naming the tc and XDP programs where a traced packet was dropped; "
+		       "their verdicts: %s", pr->verdicts_why);
 
 	if (pr->ans[F_TCX].yes)
 		choose(pr, B_TCDROP, "tcdrop.attach", "tcx", "tcx link (--legacy: clsact + cls_bpf)");
@@ -352,6 +359,7 @@ int tpk_probe_run(bool json)
 	probe_prog(pr, F_TCX, "probe_tcx", NULL);
 	probe_prog(pr, F_DROP_REASONS, "probe_drop_reason", NULL);
 	count_drop_reasons(pr, vmlinux);
+	pr->verdicts = tpk_verdicts_probe(pr->verdicts_why, sizeof(pr->verdicts_why));
 	choose_backends(pr, vmlinux != NULL);
 	btf__free(vmlinux);
 

@@ -21,6 +21,7 @@ enum { EV_RING = 1, EV_PING, EV_STDOUT };
 /* State the ring-buffer callback needs. */
 struct run {
 	const struct tpk_trace_opts *o;
+	struct tracer *t;
 	struct tpk_fmt_opts fmt;
 	uint64_t printed;
 	bool done;
@@ -38,6 +39,7 @@ static int on_event(void *ctx, void *data, size_t size)
 	if (size < sizeof(*e) || r->done)
 		return 0;
 	memcpy(e, data, sizeof(*e));
+	tracer_saw(r->t, e);
 	if (r->o->json) {
 		if (tpk_fmt_json(stdout, e, &r->fmt) < 0)
 			return 0;
@@ -124,7 +126,7 @@ static int ping_status(struct tpk_ping *ping, const struct run *run)
 int tpk_session_run(struct tracer *t, const struct tpk_ping_opts *popts)
 {
 	struct tpk_ping ping = { .pid = -1, .pidfd = -1, .go_fd = -1, .status = -1 };
-	struct run run = { .o = t->o };
+	struct run run = { .o = t->o, .t = t };
 	struct ring_buffer *rb;
 	int epfd = -1, exit_code = TPK_EXIT_FAIL;
 
@@ -144,6 +146,7 @@ int tpk_session_run(struct tracer *t, const struct tpk_ping_opts *popts)
 	run.fmt.reason_name = tracer_reason_name;
 	run.fmt.table_of = tracer_table_of;
 	run.fmt.progs_of = tracer_progs_of;
+	run.fmt.prog_name = tracer_prog_name;
 	run.fmt.ctx = t;
 	if (!t->o->json) {
 		tpk_fmt_header(run.line, sizeof(run.line), &run.fmt);

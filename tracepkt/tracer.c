@@ -62,6 +62,30 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
+/* Did program id just say "drop" at e's device, in a line of its own? */
+static bool said_drop(const struct tracer *t, const struct tpk_event *e, unsigned int id, uint64_t now)
+{
+	for (unsigned int i = 0; i < ARRAY_SIZE(t->dropped); i++) {
+		const struct tracer_prog_drop *d = &t->dropped[i];
+
+		if (d->at_ns && now - d->at_ns < 1000000000ULL && d->id == id &&
+		    d->netns == e->netns && d->ifindex == (int)e->ifindex)
+			return true;
+	}
+	return false;
+}
+
+/* The programs there, less those whose drop verdict was shown. */
+static int unsaid(const struct tracer *t, const struct tpk_event *e, const struct tpk_devprogs *all,
+		  struct tpk_devprogs *out, uint64_t now)
+{
+	out->n = 0;
+	for (int i = 0; i < all->n; i++)
+		if (!said_drop(t, e, all->p[i].id, now))
+			out->p[out->n++] = all->p[i];
+	return out->n;
+}
+
 int tracer_progs_of(const void *ctx, const struct tpk_event *e, struct tpk_devprogs *out)
 {
 	struct tracer *t = (struct tracer *)ctx;
@@ -72,17 +96,35 @@ int tracer_progs_of(const void *ctx, const struct tpk_event *e, struct tpk_devpr
 	for (unsigned int i = 0; i < ARRAY_SIZE(t->seen); i++) {
 		s = &t->seen[i];
 		if (s->at_ns && now - s->at_ns < 1000000000ULL && s->netns == e->netns &&
-		    s->ifindex == (int)e->ifindex && s->sides == sides) {
-			*out = s->progs;
-			return out->n;
-		}
+		    s->ifindex == (int)e->ifindex && s->sides == sides)
+			return unsaid(t, e, &s->progs, out, now);
 	}
 	s = &t->seen[t->seen_next++ % ARRAY_SIZE(t->seen)];
 	*s = (struct tracer_progs_seen){ .netns = e->netns, .ifindex = e->ifindex, .sides = sides,
 					 .at_ns = now };
 	tpk_devprogs_get(e->netns, e->ifindex, sides, &s->progs);
-	*out = s->progs;
-	return out->n;
+	return unsaid(t, e, &s->progs, out, now);
+}
+
+const char *tracer_prog_name(const void *ctx, unsigned int id)
+{
+	const struct tpk_verdict_target *v = tpk_verdicts_find(&((const struct tracer *)ctx)->verdicts, id);
+
+	return v ? v->name : NULL;
+}
+
+void tracer_saw(struct tracer *t, const struct tpk_event *e)
+{
+	bool drop;
+
+	if (e->kind != TPK_EV_PROG)
+		return;
+	/* TC_ACT_SHOT; XDP_ABORTED, XDP_DROP */
+	drop = e->point == TPK_AT_XDP ? e->verdict == 0 || e->verdict == 1 : e->verdict == 2;
+	if (drop)
+		t->dropped[t->dropped_next++ % ARRAY_SIZE(t->dropped)] = (struct tracer_prog_drop){
+			.netns = e->netns, .ifindex = e->ifindex, .id = e->prog_id, .at_ns = now_ns()
+		};
 }
 
 /* The initial pid namespace has a fixed inode; in any other, pids differ
@@ -222,6 +264,22 @@ static struct tpk_why start_best(struct tracer *t)
 	return try_start(t, TPK_NF_NONE);
 }
 
+/* fexit on the tc and XDP programs there are, where the kernel allows it;
+ * where it does not, a dropped packet's LOST line names them. Followed
+ * packets only: --no-track has no verdicts. */
+static void watch_verdicts(struct tracer *t)
+{
+	struct tpk_verdicts *v = &t->verdicts;
+
+	if (t->o->no_track)
+		return;
+	if (tpk_verdicts_start(v, t->skel) > 0)
+		t->skel->bss->note_flows = true;
+	if (t->o->verbose && v->candidates)
+		tpk_note("tc and XDP verdicts: %d of %d programs watched%s%s", v->n, v->candidates,
+			 v->why[0] ? "; " : "", v->why);
+}
+
 int tracer_start(struct tracer *t, const struct tpk_trace_opts *o)
 {
 	struct btf *vmlinux = btf__load_vmlinux_btf();
@@ -258,6 +316,7 @@ int tracer_start(struct tracer *t, const struct tpk_trace_opts *o)
 	if (o->drops && !t->nf.free_reason)
 		tpk_err("--drops: this kernel's skb:kfree_skb gives no drop reason (5.17+): "
 			"drops show as drop.~UNK~");
+	watch_verdicts(t);
 	return 0;
 }
 
@@ -272,6 +331,7 @@ void tracer_stop(struct tracer *t)
 		tpk_warn("%" PRIu64 " events lost: the ring buffer was full (try --ringbuf-size)", lost);
 	tpk_nfhook_detach(&t->hooks);
 	tpk_nf_free(&t->nf);
+	tpk_verdicts_stop(&t->verdicts);
 	tracepkt_bpf__destroy(t->skel);
 	t->skel = NULL;
 	if (t->o && t->o->pcap)

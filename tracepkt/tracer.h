@@ -13,6 +13,7 @@
 #include "nf.h"
 #include "nfhook.h"
 #include "points.h"
+#include "verdicts.h"
 
 struct bpf_insn;
 struct tracepkt_bpf;
@@ -56,6 +57,14 @@ struct tracer {
 		struct tpk_devprogs progs;
 	} seen[8];
 	unsigned int seen_next;
+	struct tpk_verdicts verdicts;	/* fexit on tc and XDP programs */
+	struct tracer_prog_drop {	/* drop verdicts seen lately: a LOST
+					 * line need not name those programs */
+		uint64_t netns, at_ns;
+		int ifindex;
+		unsigned int id;
+	} dropped[8];
+	unsigned int dropped_next;
 	char why[512];			/* why better backends did not start */
 };
 
@@ -69,5 +78,8 @@ void tracer_stop(struct tracer *t);
 const char *tracer_reason_name(const void *ctx, unsigned int reason);
 bool tracer_table_of(const void *ctx, const struct tpk_event *e, struct tpk_fmt_table *ft);
 int tracer_progs_of(const void *ctx, const struct tpk_event *e, struct tpk_devprogs *out);
+const char *tracer_prog_name(const void *ctx, unsigned int id);
+/* Every event, before it is printed: what a later one depends on. */
+void tracer_saw(struct tracer *t, const struct tpk_event *e);
 
 #endif

@@ -56,14 +56,16 @@ status_view() {
 }
 pins() { ls -A "$BPFFS/tcdrop/$ino" 2>/dev/null | wc -l; }
 # Every call of CALLS one run of tcdrop ARGS makes that can leave something
-# behind, as "NAME INVOCATION". A bpf command that makes or reads only what
-# the process holds (BTF, programs and maps before they are pinned or
-# attached, object info) leaves the same state as the kill at the next call
-# that can: only the others are kill points (half as many runs).
+# behind, as "NAME INVOCATION". A call that failed (the pin folder's mkdir
+# finding it there) or a bpf command that makes or reads only what the
+# process holds (BTF, programs and maps before they are pinned or attached,
+# object info) leaves the same state as the kill at the next call that
+# can: only the others are kill points (a quarter of the runs).
 calls() {
 	N "${STRACE_ENV[@]}" strace -f -qq -o "$TMP/trace" -e trace=$CALLS "$T" "$@" >/dev/null 2>&1 || return
-	sed -nE 's/^([0-9]+ +)?([a-z_0-9]+)\((BPF_[A-Z_]+)?.*/\2 \3/p' "$TMP/trace" |
+	sed -nE 's/^([0-9]+ +)?([a-z_0-9]+)\((BPF_[A-Z_]+)?.*\) += (-?[0-9]+).*/\2 \3 \4/p' "$TMP/trace" |
 		awk '{ n = ++seen[$1] }
+			$NF == -1 { next }
 			$1 == "bpf" && $2 ~ /^BPF_(BTF_LOAD|PROG_LOAD|MAP_CREATE|PROG_BIND_MAP|MAP_FREEZE|OBJ_GET_INFO_BY_FD|OBJ_GET|PROG_GET_FD_BY_ID|MAP_GET_FD_BY_ID|LINK_GET_FD_BY_ID|PROG_QUERY|MAP_LOOKUP_ELEM|MAP_GET_NEXT_KEY)$/ { next }
 			{ print $1, n }'
 }

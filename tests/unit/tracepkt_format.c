@@ -68,7 +68,7 @@ int main(void)
 	bool pts[TPK_PT_MAX];
 	const char *bad;
 
-	tap_plan(32);
+	tap_plan(37);
 
 	tpk_fmt_header(buf, sizeof(buf), &o);
 	tap_is_str(buf, "    NETWORK NS        INTERFACE    TYPE ADDRESSES                          IPTABLES",
@@ -133,6 +133,30 @@ int main(void)
 	e.drop_reason = 999;
 	tap_is_str(line(e), "[           1]             eth0 request 198.18.0.1 -> 198.18.0.2              drop.999",
 		   "unknown drop reason shows its value");
+
+	e = ev(1, "eth0", 4, "198.18.0.1", "198.18.0.2", 8);
+	e.kind = TPK_EV_PROG;
+	e.point = TPK_AT_XDP;
+	e.verdict = 1;
+	tap_is_str(line(e), "[           1]             eth0 request 198.18.0.1 -> 198.18.0.2               xdp:DROP",
+		   "an XDP program's verdict in the IPTABLES column");
+	e.point = TPK_AT_TC_INGRESS;
+	e.verdict = 2;
+	tap_is_str(line(e), "[           1]             eth0 request 198.18.0.1 -> 198.18.0.2           tc.ingress:SHOT",
+		   "a tc program's verdict, with its side");
+	e.point = TPK_AT_TC_EGRESS;
+	e.verdict = -1;
+	tap_is_str(line(e), "[           1]             eth0 request 198.18.0.1 -> 198.18.0.2           tc.egress:UNSPEC",
+		   "tc's 'next' (tcx) or 'unspec' (cls_bpf)");
+	e.verdict = 42;
+	tap_is_str(line(e), "[           1]             eth0 request 198.18.0.1 -> 198.18.0.2           tc.egress:42",
+		   "an unknown return value shows as a number");
+	e.point = TPK_AT_XDP;
+	e.verdict = 2;
+	e.prog_id = 77;
+	json(buf, sizeof(buf), &e);
+	tap_ok(strstr(buf, "\"kind\":\"prog\"") && strstr(buf, "\"attach\":\"xdp\",\"verdict\":\"PASS\",\"verdict_code\":2,\"program\":{\"id\":77}"),
+	       "JSON: kind prog, where, the verdict and the program's id");
 
 	o = (struct tpk_fmt_opts){ .timestamp = true };
 	e = ev(1, "lo", 4, "127.0.0.1", "127.0.0.1", 8);
