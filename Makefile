@@ -42,11 +42,13 @@ export UBSAN_OPTIONS ?= halt_on_error=1:abort_on_error=1:print_stacktrace=1:log_
 SAN_BEFORE  = rm -rf $(SAN_LOGS) && mkdir -p $(SAN_LOGS)
 SAN_AFTER   = @if [ -n "$$(ls -A $(SAN_LOGS))" ]; then cat $(SAN_LOGS)/*; echo "sanitizer reports or aborts in $(SAN_LOGS):" $$(ls $(SAN_LOGS)) >&2; exit 1; fi; echo "no sanitizer reports"
 # Files that test packaging, run valgrind (which ASan cannot run beside),
-# or run only what the plain build runs anyway (fuzzers, fixtures, bench's
-# sender): nothing there for the sanitizers. `make check` runs them last
+# kill under strace (LeakSanitizer cannot run there), or run only what the
+# plain build runs anyway (fuzzers, fixtures, bench's sender): nothing
+# there for the sanitizers. `make check` runs them last
 # with the plain build (build/), so that it still runs every file, once.
-SAN_SKIP    := deb.t static.t install.t fuzz.t bench-smoke.t fixtures.t memcheck.t progdump-memcheck.t
-SAN_PLAIN   = $(MAKE) SANITIZE=0 all && env -u TPK_SANITIZE -u TPK_SANITIZE_DIR -u ASAN_OPTIONS -u UBSAN_OPTIONS TPK_BUILD=$(abspath build) prove $(PROVE_FLAGS) --exec '' $(addprefix tests/integration/,$(SAN_SKIP))
+SAN_SKIP    := deb.t static.t install.t fuzz.t bench-smoke.t fixtures.t memcheck.t progdump-memcheck.t \
+               tcdrop-kills.t
+SAN_PLAIN   = $(MAKE) SANITIZE=0 all unit-bins && env -u TPK_SANITIZE -u TPK_SANITIZE_DIR -u ASAN_OPTIONS -u UBSAN_OPTIONS TPK_BUILD=$(abspath build) prove $(PROVE_FLAGS) --exec '' $(addprefix tests/integration/,$(SAN_SKIP))
 endif
 # STATIC=1: self-contained binaries in build-static/ for hosts without our
 # libraries (and for the kernel matrix's guests): libbpf, libelf, zlib,
@@ -189,6 +191,9 @@ $(FUZZ_BINS): $(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $$(call fuzz_src
 fuzz-build: $(FUZZ_BINS)
 fuzz: $(FUZZ_BINS)
 	tests/fuzz/run $(FUZZ_SECONDS) $(FUZZ_BINS)
+
+.PHONY: unit-bins
+unit-bins: $(UNIT_BINS)
 
 check-unit: $(UNIT_BINS)
 	prove --exec '' $(UNIT_BINS)

@@ -22,6 +22,7 @@ const volatile bool filter_pcap;
 const volatile bool track_on = true;
 bool note_flows;
 __u64 track_live;
+__u64 freed_at;
 __u64 nat_live;
 __u32 target_tgid;
 __u32 learned_id;
@@ -34,6 +35,7 @@ struct tpk_track_map track_skb SEC(".maps");
 struct tpk_track_map track_head SEC(".maps");
 struct tpk_nat_map track_nat SEC(".maps");
 struct tpk_flow_map track_flow SEC(".maps");
+struct tpk_inner_map track_inner SEC(".maps");
 struct tpk_track_scratch_map track_scratch SEC(".maps");
 
 static __always_inline int on_dev(struct sk_buff *skb, struct net_device *dev, __u8 point)

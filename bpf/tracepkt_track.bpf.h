@@ -17,6 +17,10 @@
 extern const volatile bool track_on;	/* not --no-track */
 /* Gates: while both are 0, nothing is followed and no map is looked at. */
 extern __u64 track_live;	/* skbs followed (inserts less deletes) */
+/* When a followed skb was last freed, until a second has passed: a tunnel
+ * may have copied it into a new skb first (track_inner), and with none
+ * left followed the gate must still let that one be looked up. */
+extern __u64 freed_at;
 extern __u64 nat_live;		/* a translated flow was seen */
 
 #define TRACK_AGE_NS	(1000ULL * 1000 * 1000)
@@ -211,8 +215,10 @@ static __always_inline __u32 inner_ip(unsigned char *head, const struct pkt *p)
 }
 
 /* The innermost packet's addresses and protocol (one level in): what
- * stays the same when a tunnel puts an skb in a new head or takes it out. */
-static __always_inline void tuple_inner(struct sk_buff *skb, const struct pkt *p,
+ * stays the same when a tunnel puts an skb in a new head or takes it out.
+ * True when there is one (the packet is a tunnel's underlay); else t is
+ * the packet's own, ports left out. */
+static __always_inline bool tuple_inner(struct sk_buff *skb, const struct pkt *p,
 					struct tpk_tuple *t, struct track_scratch *s)
 {
 	unsigned char *head = BPF_CORE_READ(skb, head);
@@ -222,7 +228,7 @@ static __always_inline void tuple_inner(struct sk_buff *skb, const struct pkt *p
 	tuple_of(p, t);
 	t->sport = t->dport = 0;
 	if (!off || bpf_probe_read_kernel(h, 40, head + off))
-		return;
+		return false;
 	__builtin_memset(t, 0, sizeof(*t));
 	t->ipver = h[0] >> 4;
 	if (t->ipver == 4) {
@@ -234,7 +240,22 @@ static __always_inline void tuple_inner(struct sk_buff *skb, const struct pkt *p
 		__builtin_memcpy(t->saddr, h + 8, 16);
 		__builtin_memcpy(t->daddr, h + 24, 16);
 	}
+	return true;
 }
+
+/* A followed packet's innermost addresses -> when last seen: how a tunnel
+ * that builds its underlay in a new skb (ip6gre's transmit copies the skb
+ * when it lacks headroom, before 6.1 and again since) is followed into
+ * it: a new underlay skb whose inner packet is a followed one's. Only
+ * underlay packets are looked up (a packet's own addresses would take in
+ * any packet between the same two hosts). */
+struct tpk_inner_map {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, TRACK_MAX);
+	__type(key, struct tpk_tuple);
+	__type(value, __u64);
+};
+extern struct tpk_inner_map track_inner SEC(".maps");
 
 /* A followed packet's conntrack entry, once: if it translates, remember
  * the flow on both sides of the translation. */
@@ -305,6 +326,7 @@ static __always_inline __u8 track_note(struct sk_buff *skb, const struct pkt *p,
 		tuple_inner(skb, p, &tr->in, s);
 		nat_note(skb, tr, s);
 		flow_note(&tr->t, now);
+		bpf_map_update_elem(&track_inner, &tr->in, &now, BPF_ANY);
 		return tr->via == TPK_VIA_CLONE ? TPK_VIA_CLONE : via;
 	}
 	__builtin_memset(&s->v, 0, sizeof(s->v));
@@ -322,6 +344,7 @@ static __always_inline __u8 track_note(struct sk_buff *skb, const struct pkt *p,
 		__sync_fetch_and_add(&track_live, 1);
 	bpf_map_update_elem(&track_head, &head, &s->v, BPF_ANY);
 	flow_note(&s->v.t, now);
+	bpf_map_update_elem(&track_inner, &s->v.in, &now, BPF_ANY);
 	return via;
 }
 
@@ -358,11 +381,13 @@ static __noinline int track_find(struct sk_buff *skb, struct pkt *p, __u8 *via, 
 	struct track_scratch *s = scratch();
 	struct tpk_tuple *as;
 	struct tpk_track *tr;
+	__u64 *seen;
+	bool under;
 
 	if (!s)
 		return FIND_NO;
 	tuple_of(p, &s->cur);
-	tuple_inner(skb, p, &s->cur_in, s);
+	under = tuple_inner(skb, p, &s->cur_in, s);
 	if (track_live) {
 		tr = bpf_map_lookup_elem(&track_skb, &key);
 		if (tr && now - tr->ts < TRACK_AGE_NS && track_same(skb, tr, head, s)) {
@@ -373,12 +398,20 @@ static __noinline int track_find(struct sk_buff *skb, struct pkt *p, __u8 *via, 
 			*via = tr->via == TPK_VIA_CLONE ? TPK_VIA_CLONE : TPK_VIA_SKB;
 			nat_note(skb, tr, s);
 			flow_note(&tr->t, now);
+			bpf_map_update_elem(&track_inner, &tr->in, &now, BPF_ANY);
 			return FIND_YES;
 		}
 		if (is_clone(skb, head, &s->cur, now)) {
 			*via = note ? track_note(skb, p, TPK_VIA_CLONE) : TPK_VIA_CLONE;
 			return FIND_YES;
 		}
+	}
+	if (freed_at && now - freed_at >= TRACK_AGE_NS)
+		freed_at = 0;	/* nothing freed lately: the gate closes */
+	seen = under ? bpf_map_lookup_elem(&track_inner, &s->cur_in) : NULL;
+	if (seen && now - *seen < TRACK_AGE_NS) {
+		*via = note ? track_note(skb, p, TPK_VIA_SKB) : TPK_VIA_SKB;
+		return FIND_YES;
 	}
 	if (!nat_live)
 		return FIND_NO;
@@ -397,7 +430,7 @@ static __noinline int track_find(struct sk_buff *skb, struct pkt *p, __u8 *via, 
  * lend its address to the next skb. */
 static __always_inline bool skb_wanted(struct sk_buff *skb, struct pkt *p, __u8 *via, bool note)
 {
-	bool follow = track_on && (track_live || nat_live);
+	bool follow = track_on && (track_live || nat_live || freed_at);
 	struct track_scratch *s;
 
 	if (parse_skb(skb, p, follow))
@@ -440,6 +473,7 @@ static __always_inline void track_forget(struct sk_buff *skb)
 	head = tr->head;
 	if (!bpf_map_delete_elem(&track_skb, &key))
 		__sync_fetch_and_sub(&track_live, 1);
+	freed_at = bpf_ktime_get_ns();
 	si = (struct skb_shared_info *)(BPF_CORE_READ(skb, head) + BPF_CORE_READ(skb, end));
 	if ((BPF_CORE_READ(si, dataref.counter) & 0xffff) <= 1)
 		bpf_map_delete_elem(&track_head, &head);

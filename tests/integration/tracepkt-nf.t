@@ -160,8 +160,8 @@ done
 # --- the trips ---------------------------------------------------------------------------
 # Under emulation (the kernel matrix) every run costs seconds: there, each
 # hook function (ipt_do_table, ip6t_do_table, nft_do_chain for ip and ip6)
-# is met once per backend, with one table's DROP per backend, a different
-# table each time; ping waits longer for the reply.
+# is met by each backend in one run: all ACCEPT or one table's DROP, in
+# turn (a different table each time); ping waits longer for the reply.
 COMBOS=(legacy:4 legacy:6 iptnft:4 iptnft:6 nft:4 nft:6)
 WAIT=0.3
 DROPS=("${TABLES[@]}")
@@ -178,17 +178,24 @@ for combo in "${COMBOS[@]}"; do
 	a=A_IP$v b=B_IP$v rb=R_B_IP$v
 	prime ip netns exec "$NS_A" "${!b}"
 	expected_trip "$fl" "${!a}" "${!b}" "${!rb}" >"$TMP/trip"
+	i=0
 	for be in "${BACKENDS[@]}"; do
 		run=(ip netns exec "$NS_A" "$TRACEPKT" --nf-backend "$be" -W "$WAIT")
+		accept=1
 		if [ -n "${TPK_VM_KERNEL:-}" ]; then
 			DROPS=("${TABLES[k % ${#TABLES[@]}]}")
 			k=$((k + 1))
+			i=$((i + 1))
+			# One run: each backend alternates from combo to combo.
+			if (((n + i) % 2)); then accept=0; else DROPS=(); fi
 		fi
 		see=(cat)
 		shows "$fl" || see=(nf_lines_out)
-		out=$("${run[@]}" "${!b}" 2>/dev/null); rc=$?
-		tap_is "$rc" 0 "$fl IPv$v $be: all ACCEPT: ping succeeds"
-		tap_is "$out" "$(py_header; "${see[@]}" <"$TMP/trip")" "$fl IPv$v $be: all ACCEPT: every hop and table"
+		if [ $accept = 1 ]; then
+			out=$("${run[@]}" "${!b}" 2>/dev/null); rc=$?
+			tap_is "$rc" 0 "$fl IPv$v $be: all ACCEPT: ping succeeds"
+			tap_is "$out" "$(py_header; "${see[@]}" <"$TMP/trip")" "$fl IPv$v $be: all ACCEPT: every hop and table"
+		fi
 		for t in "${DROPS[@]}"; do
 			role=NS_${t%%:*} t=${t#*:}
 			table=${t%%:*} hook=${t#*:}
