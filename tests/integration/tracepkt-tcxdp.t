@@ -95,7 +95,7 @@ else
 	tap_is "$probe" lost "--probe: fexit refused here: tc and XDP drops show as a last line naming the programs"
 fi
 # The line the trace waits for.
-if [ "$probe" = verdicts ]; then UNTIL_XDP='xdp:' UNTIL_TC='tc\.ingress:'; else UNTIL_XDP=lost UNTIL_TC=lost; fi
+if [ "$probe" = verdicts ]; then UNTIL_XDP='xdp:|"attach":"xdp"' UNTIL_TC='tc\.ingress:'; else UNTIL_XDP=lost UNTIL_TC=lost; fi
 
 # --- XDP: xdpblock on B's eth0 drops what A sends. ---
 ip netns exec "$NS_B" "$X" attach eth0 --force >/dev/null && "$X" add "$A_IP4" >/dev/null
